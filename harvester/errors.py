@@ -4,12 +4,12 @@ Library code raises these; only ``cli`` turns them into a one-line message on st
 code. Anything else escaping to the CLI is a bug and is reported as an internal error (exit 1).
 
     HarvesterError                      exit 1   (base; not raised directly)
-    ├── UsageError                      exit 2   bad option value, unknown report, missing parameter
+    ├── UsageError                      exit 2   bad option value, unknown report, bad --param
     ├── InputError                      exit 3   missing/unreadable/malformed input file or stream
     ├── StoreError                      exit 4   database cannot be opened, written or trusted
     │   └── StoreLockedError            exit 4   another process holds the database (names the PID)
     ├── GitHubError                     exit 5   GitHub refused us: bad token, bad --github-url
-    ├── SourceError                     exit 5   a live paper source (arXiv, Hugging Face) refused us
+    ├── SourceError                     exit 5   a live paper source (arXiv, HF) refused us
     ├── QueryError                      exit 7   SQL given to ``sql``/``report`` failed
     └── Interrupted                     exit 130 Ctrl-C; what was fetched is committed
 
@@ -67,5 +67,5 @@ class QueryError(HarvesterError):
     exit_code = EXIT_QUERY
 
 
-class Interrupted(HarvesterError):  # noqa: N818 - it is a user action, not an error condition
+class Interrupted(HarvesterError):
     exit_code = EXIT_INTERRUPTED

@@ -1,0 +1,6 @@
+"""Persistence: the DuckDB file (``store``), its schema (``migrate``) and the job lock."""
+
+from harvester.store.lock import JobLock
+from harvester.store.store import QueryResult, SaveCounts, Store
+
+__all__ = ["JobLock", "QueryResult", "SaveCounts", "Store"]

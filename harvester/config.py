@@ -1,0 +1,114 @@
+"""Configuration read in one place: the token, the GitHub API roots, the database path.
+
+The token is wrapped in :class:`Secret` the moment it is read, so that printing, logging or
+formatting a settings object can never reveal it; only the HTTP clients call ``reveal()``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+from harvester.errors import UsageError
+
+DEFAULT_DB = "harvest.duckdb"
+DEFAULT_GITHUB_URL = "https://api.github.com"
+TOKEN_VARS = ("GITHUB_TOKEN", "GH_TOKEN")
+
+
+class Secret:
+    """A string that refuses to be shown."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('***')"
+
+    __str__ = __repr__
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+
+def read_token(env: Mapping[str, str] | None = None) -> Secret | None:
+    env = os.environ if env is None else env
+    for name in TOKEN_VARS:
+        value = env.get(name, "").strip()
+        if value:
+            return Secret(value)
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class ApiUrls:
+    rest: str  # REST root, no trailing slash: https://api.github.com or https://HOST/api/v3
+    graphql: str  # https://api.github.com/graphql or https://HOST/api/graphql
+
+
+def api_urls(github_url: str) -> ApiUrls:
+    """Validate ``--github-url`` and derive the GraphQL endpoint from it.
+
+    ``https://api.github.com`` -> ``/graphql`` beside it; a GitHub Enterprise root ending in
+    ``/api/v3`` -> ``/api/graphql`` on the same host; any other root -> ``<root>/graphql``.
+    """
+    raw = github_url.strip()
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UsageError(
+            f"--github-url must be an http(s) URL such as {DEFAULT_GITHUB_URL} "
+            f"or https://HOST/api/v3, got {raw!r}"
+        )
+    if parts.query or parts.fragment or parts.username or parts.password:
+        raise UsageError("--github-url must not carry credentials, a query or a fragment")
+    path = parts.path.rstrip("/")
+    rest = urlunsplit((parts.scheme, parts.netloc, path, "", ""))
+    if path.endswith("/api/v3"):
+        graphql_path = path[: -len("/v3")] + "/graphql"
+    else:
+        graphql_path = path + "/graphql"
+    graphql = urlunsplit((parts.scheme, parts.netloc, graphql_path, "", ""))
+    return ApiUrls(rest=rest, graphql=graphql)
+
+
+def resolve_db_path(value: str | os.PathLike[str]) -> Path:
+    path = Path(value).expanduser()
+    if path.is_dir():
+        raise UsageError(f"--db {path} is a directory; give a file path such as {DEFAULT_DB}")
+    return path
+
+
+_AUTH_HEADER = re.compile(
+    r"(?i)(authorization['\"]?\s*[:=]\s*['\"]?)(?:token|bearer)?\s*[^\s'\",}]+"
+)
+
+
+def redact(text: str, secret: Secret | None) -> str:
+    """Last line of defence before text reaches a user: remove the token and auth headers."""
+    if secret is not None and secret.reveal():
+        text = text.replace(secret.reveal(), "***")
+    return _AUTH_HEADER.sub(r"\1***", text)
+
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw]?)\s*$", re.IGNORECASE)
+_UNIT_SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+def parse_duration(text: str, option: str) -> float:
+    """``"7d"``, ``"12h"``, ``"15m"``, ``"90s"`` or plain seconds -> seconds."""
+    match = _DURATION.match(text)
+    if not match:
+        raise UsageError(f"{option} takes a duration such as 90s, 15m, 12h or 7d, got {text!r}")
+    return float(match.group(1)) * _UNIT_SECONDS[match.group(2).lower()]

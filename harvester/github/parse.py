@@ -1,0 +1,296 @@
+"""Pure translation between GitHub's wire formats and our records. No I/O.
+
+* ``build_query`` writes one GraphQL document with up to 100 aliased ``repository`` fields.
+* ``parse_graphql`` splits a response into found repositories and per-alias failures, keeping
+  the partial ``data`` when some aliases failed (GitHub answers HTTP 200 with ``errors``).
+* ``repo_from_rest`` / ``repo_from_graphql`` build a :class:`RepoStats` from either API.
+* ``rate_from_headers`` / ``rate_from_graphql`` read the budget GitHub reports.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from harvester.models import Outcome, RepoStats, Status
+
+REPO_FIELDS = """
+  databaseId nameWithOwner stargazerCount forkCount
+  watchers { totalCount } issues(states: OPEN) { totalCount }
+  primaryLanguage { name } licenseInfo { spdxId name }
+  repositoryTopics(first: 20) { nodes { topic { name } } }
+  description homepageUrl createdAt pushedAt updatedAt isArchived isFork
+""".strip()
+
+MAX_BATCH = 100
+
+
+def alias(index: int) -> str:
+    return f"r{index}"
+
+
+def build_query(names: Sequence[str]) -> str:
+    """One query for up to 100 ``owner/name`` strings (already validated: no quoting issues,
+    but they are JSON-escaped anyway). Alias ``rN`` answers ``names[N]``."""
+    if not 0 < len(names) <= MAX_BATCH:
+        raise ValueError(f"a batch holds 1..{MAX_BATCH} names, got {len(names)}")
+    parts = ["query {", "  rateLimit { cost remaining resetAt limit used }"]
+    for i, full in enumerate(names):
+        owner, _, name = full.partition("/")
+        parts.append(
+            f"  {alias(i)}: repository(owner: {json.dumps(owner)}, name: {json.dumps(name)})"
+            " { ...R }"
+        )
+    parts.append("}")
+    parts.append("fragment R on Repository {\n  " + REPO_FIELDS + "\n}")
+    return "\n".join(parts)
+
+
+def _ts(value: Any) -> dt.datetime | None:
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+
+
+def _int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _count(node: Any) -> int | None:
+    return _int(node.get("totalCount")) if isinstance(node, dict) else None
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) and value != "" else None
+
+
+def repo_from_graphql(node: Mapping[str, Any]) -> RepoStats:
+    lic = node.get("licenseInfo") or {}
+    lang = node.get("primaryLanguage") or {}
+    topics_node = node.get("repositoryTopics") or {}
+    topics = tuple(
+        t["topic"]["name"]
+        for t in topics_node.get("nodes") or []
+        if isinstance(t, dict) and isinstance(t.get("topic"), dict) and t["topic"].get("name")
+    )
+    spdx = _str(lic.get("spdxId"))
+    return RepoStats(
+        repo_id=int(node["databaseId"]),
+        full_name=str(node["nameWithOwner"]),
+        stars=_int(node.get("stargazerCount")) or 0,
+        forks=_int(node.get("forkCount")) or 0,
+        watchers=_count(node.get("watchers")),
+        open_issues=_count(node.get("issues")),
+        language=_str(lang.get("name")),
+        license=spdx if spdx and spdx != "NOASSERTION" else _str(lic.get("name")),
+        topics=topics,
+        description=_str(node.get("description")),
+        homepage=_str(node.get("homepageUrl")),
+        created_at=_ts(node.get("createdAt")),
+        pushed_at=_ts(node.get("pushedAt")),
+        updated_at=_ts(node.get("updatedAt")),
+        archived=bool(node.get("isArchived")),
+        is_fork=bool(node.get("isFork")),
+    )
+
+
+def repo_from_rest(data: Mapping[str, Any]) -> RepoStats:
+    lic = data.get("license") or {}
+    spdx = _str(lic.get("spdx_id"))
+    return RepoStats(
+        repo_id=int(data["id"]),
+        full_name=str(data["full_name"]),
+        stars=_int(data.get("stargazers_count")) or 0,
+        forks=_int(data.get("forks_count")) or 0,
+        # REST's watchers_count is the star count (a legacy alias); subscribers are watchers.
+        watchers=_int(data.get("subscribers_count")),
+        # REST counts open pull requests as issues too; GraphQL's issues{totalCount} does not.
+        open_issues=_int(data.get("open_issues_count")),
+        language=_str(data.get("language")),
+        license=spdx if spdx and spdx != "NOASSERTION" else _str(lic.get("name")),
+        topics=tuple(t for t in data.get("topics") or [] if isinstance(t, str)),
+        description=_str(data.get("description")),
+        homepage=_str(data.get("homepage")),
+        created_at=_ts(data.get("created_at")),
+        pushed_at=_ts(data.get("pushed_at")),
+        updated_at=_ts(data.get("updated_at")),
+        archived=bool(data.get("archived")),
+        is_fork=bool(data.get("fork")),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class RateInfo:
+    """A budget as GitHub reported it. ``reset_at`` is an aware UTC datetime."""
+
+    resource: str
+    limit: int | None
+    remaining: int | None
+    reset_at: dt.datetime | None
+    cost: int | None = None
+
+
+def rate_from_headers(headers: Mapping[str, str], default_resource: str = "core") -> RateInfo:
+    def num(key: str) -> int | None:
+        value = headers.get(key)
+        try:
+            return int(value) if value is not None else None
+        except ValueError:
+            return None
+
+    reset = num("x-ratelimit-reset")
+    return RateInfo(
+        resource=headers.get("x-ratelimit-resource") or default_resource,
+        limit=num("x-ratelimit-limit"),
+        remaining=num("x-ratelimit-remaining"),
+        reset_at=dt.datetime.fromtimestamp(reset, dt.UTC) if reset is not None else None,
+    )
+
+
+def rate_from_graphql(node: Any) -> RateInfo | None:
+    if not isinstance(node, dict):
+        return None
+    return RateInfo(
+        resource="graphql",
+        limit=_int(node.get("limit")),
+        remaining=_int(node.get("remaining")),
+        reset_at=_ts(node.get("resetAt")),
+        cost=_int(node.get("cost")),
+    )
+
+
+def retry_after(headers: Mapping[str, str], now: dt.datetime) -> float | None:
+    """Seconds to wait from a ``retry-after`` header (delta-seconds or an HTTP date)."""
+    value = headers.get("retry-after")
+    if value is None:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return max(0.0, (when - now).total_seconds())
+
+
+@dataclass(slots=True)
+class GraphQLBatch:
+    """A parsed GraphQL answer for one batch."""
+
+    found: dict[int, RepoStats] = field(default_factory=dict)  # index in batch -> repo
+    missing: dict[int, str] = field(default_factory=dict)  # NOT_FOUND: index -> message
+    failed: dict[int, str] = field(default_factory=dict)  # other per-alias errors
+    rate: RateInfo | None = None
+    rate_limited: bool = False
+    fatal: str | None = None  # a document-level error (no per-alias path)
+
+
+def parse_graphql(count: int, payload: Any) -> GraphQLBatch:
+    """Split a GraphQL payload for a batch of ``count`` aliases into what we learned."""
+    out = GraphQLBatch()
+    if not isinstance(payload, dict):
+        out.fatal = "GraphQL answer is not a JSON object"
+        return out
+    raw = payload.get("data")
+    data: dict[str, Any] = raw if isinstance(raw, dict) else {}
+    out.rate = rate_from_graphql(data.get("rateLimit"))
+    for err in payload.get("errors") or []:
+        if not isinstance(err, dict):
+            continue
+        kind = err.get("type")
+        message = str(err.get("message") or kind or "unknown GraphQL error")
+        path = err.get("path") or []
+        index = _alias_index(path[0]) if path else None
+        if kind == "RATE_LIMITED":
+            out.rate_limited = True
+        elif index is None or index >= count:
+            out.fatal = out.fatal or message
+        elif kind == "NOT_FOUND":
+            out.missing[index] = message
+        else:
+            out.failed[index] = f"{kind}: {message}" if kind else message
+    for i in range(count):
+        node = data.get(alias(i))
+        if isinstance(node, dict) and node.get("databaseId") is not None:
+            try:
+                out.found[i] = repo_from_graphql(node)
+            except (KeyError, TypeError, ValueError) as exc:
+                out.failed[i] = f"unreadable repository data: {exc}"
+        elif not (i in out.missing or i in out.failed or out.rate_limited or out.fatal):
+            out.failed[i] = "no data returned for this repository"
+    return out
+
+
+def _alias_index(name: Any) -> int | None:
+    if isinstance(name, str) and name.startswith("r") and name[1:].isdigit():
+        return int(name[1:])
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """One HTTP answer, whichever client fetched it. ``payload`` is the parsed JSON body (None
+    for an empty body, e.g. a 304); header names are lowercase."""
+
+    status: int
+    headers: Mapping[str, str]
+    payload: Any
+
+
+class NetworkError(Exception):
+    """No usable HTTP answer: connection refused/reset, timeout, truncated or non-JSON body.
+    ``reachable`` is False when nothing answered at all (DNS, refused)."""
+
+    def __init__(self, reason: str, *, reachable: bool = True) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.reachable = reachable
+
+
+def decode_json(body: bytes | str, status: int) -> Any:
+    if not body:
+        return None
+    try:
+        return json.loads(body)
+    except ValueError:
+        if status >= 500:
+            return None  # an HTML error page from a proxy: the status says enough
+        raise NetworkError(f"truncated or non-JSON answer (HTTP {status})") from None
+
+
+def outcome_from_rest(name: str, reply: Reply) -> Outcome:
+    """Classify a REST answer for ``GET /repos/{name}`` (301s were already followed)."""
+    data = reply.payload if isinstance(reply.payload, dict) else {}
+    message = str(data.get("message") or "").strip()
+    etag = reply.headers.get("etag")
+    if reply.status == 200 and data.get("id") is not None:
+        repo = repo_from_rest(data)
+        if repo.full_name.lower() == name:
+            return Outcome(name, Status.OK, repo, etag=etag)
+        return Outcome(name, Status.RENAMED, repo, detail=f"now {repo.full_name}", etag=etag)
+    if reply.status == 304:
+        return Outcome(name, Status.OK, etag=etag, not_modified=True)
+    if reply.status == 404:
+        return Outcome(name, Status.NOT_FOUND, detail="404 Not Found")
+    block = data.get("block")
+    if reply.status == 451 or (reply.status == 403 and isinstance(block, dict)):
+        reason = block.get("reason") if isinstance(block, dict) else None
+        where = block.get("html_url") if isinstance(block, dict) else None
+        detail = f"{reply.status} {message or 'Repository access blocked'}"
+        if reason:
+            detail += f" ({reason})"
+        if where:
+            detail += f": {where}"
+        return Outcome(name, Status.BLOCKED, detail=detail)
+    return Outcome(name, Status.ERROR, detail=f"HTTP {reply.status}: {message or 'no message'}")

@@ -1,0 +1,577 @@
+"""The DuckDB store: the only module (with ``migrate``) that imports duckdb.
+
+Design notes:
+
+* **Short write transactions.** DuckDB lets one process hold a database file at a time, so a
+  harvest opens a connection per batch, writes it in one transaction and closes it. Between
+  batches ``report``, ``sql`` and ``status`` can read the file (they wait briefly and retry
+  while a batch is being written) and never see half a batch.
+* **One job at a time.** A harvest/refresh also holds an advisory lock on ``<db>.lock`` for its
+  whole life, so a second job on the same file is refused up front and told which PID runs.
+* **Bulk writes.** Rows go through DuckDB's Appender into a temporary staging table and then
+  one ``INSERT ... SELECT ... ON CONFLICT`` moves them into place — no row-by-row executemany.
+* **Identity.** Repositories are keyed by GitHub's numeric id; names (``repo_names``) point at
+  ids, so a rename keeps the history and every old name still resolves.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import socket
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from harvester.errors import QueryError, StoreError, StoreLockedError
+from harvester.models import Mention, Outcome, Paper, RepoStats, Status
+from harvester.store import migrate
+
+_LOCK_HOLDER = re.compile(r"Conflicting lock is held in (?P<exe>.*?) \(PID (?P<pid>\d+)\)")
+
+PAPER_COLUMNS = (
+    "paper_id",
+    "source",
+    "title",
+    "abstract",
+    "comment",
+    "published_at",
+    "url",
+    "hf_github_repo",
+    "hf_github_stars",
+    "project_page",
+    "upvotes",
+    "organization",
+    "listed_on",
+)
+# Descriptive fields keep the first non-null value seen; hint fields that change over time on
+# Hugging Face (stars, upvotes, the githubRepo its authors may add later) take the newest.
+_KEEP_FIRST = ("title", "abstract", "comment", "published_at", "url", "listed_on")
+_TAKE_NEWEST = ("hf_github_repo", "hf_github_stars", "project_page", "upvotes", "organization")
+
+REPO_COLUMNS = (
+    "repo_id",
+    "full_name",
+    "stars",
+    "forks",
+    "watchers",
+    "open_issues",
+    "language",
+    "license",
+    "topics",
+    "description",
+    "homepage",
+    "created_at",
+    "pushed_at",
+    "updated_at",
+    "archived",
+    "is_fork",
+    "etag",
+    "fetched_at",
+)
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class QueryResult:
+    columns: list[str]
+    rows: list[tuple[Any, ...]]
+
+
+@dataclass(frozen=True, slots=True)
+class SaveCounts:
+    papers: int = 0
+    new_papers: int = 0
+    new_mentions: int = 0
+    new_names: int = 0
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+class Store:
+    """A harvester database file. Cheap to construct; connections are opened per operation."""
+
+    def __init__(self, path: str | os.PathLike[str], *, lock_wait: float = 15.0) -> None:
+        self.path = Path(path)
+        self.lock_wait = lock_wait
+        self._migrated = False
+
+    # -- connections -------------------------------------------------------------------------
+
+    def _open(self, read_only: bool) -> duckdb.DuckDBPyConnection:
+        deadline = time.monotonic() + self.lock_wait
+        delay = 0.02
+        while True:
+            try:
+                con = duckdb.connect(str(self.path), read_only=read_only)
+            except duckdb.IOException as exc:
+                message = str(exc)
+                holder = _LOCK_HOLDER.search(message)
+                if holder:
+                    if time.monotonic() < deadline:
+                        time.sleep(delay)
+                        delay = min(delay * 2, 0.5)
+                        continue
+                    raise StoreLockedError(
+                        f"{self.path} is locked by another process "
+                        f"(PID {holder['pid']}, {Path(holder['exe']).name}); "
+                        "close it or wait for it to finish"
+                    ) from None
+                raise self._translate(exc) from None
+            except duckdb.Error as exc:
+                raise self._translate(exc) from None
+            con.execute("SET TimeZone = 'UTC'")
+            return con
+
+    def _translate(self, exc: BaseException) -> StoreError:
+        message = str(exc)
+        lowered = message.lower()
+        if (
+            "not a valid duckdb database" in lowered
+            or "is not a duckdb" in lowered
+            or ("invalid" in lowered and "header" in lowered)
+        ):
+            return StoreError(f"{self.path} is not a DuckDB database (or is damaged)")
+        if "permission denied" in lowered or "read-only file system" in lowered:
+            return StoreError(f"cannot write {self.path}: permission denied")
+        if "no such file or directory" in lowered or "cannot open file" in lowered:
+            return StoreError(f"cannot open {self.path}: {_first_line(exc)}")
+        if "serialization" in lowered and "version" in lowered:
+            return StoreError(f"{self.path} was written by an incompatible DuckDB version")
+        return StoreError(f"database {self.path}: {_first_line(exc)}")
+
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A read-write connection with one open transaction, committed on success."""
+        parent = self.path.parent
+        if not parent.exists():
+            raise StoreError(f"cannot create {self.path}: directory {parent} does not exist")
+        con = self._open(read_only=False)
+        try:
+            if not self._migrated:
+                try:
+                    migrate.migrate(con, str(self.path))
+                except duckdb.Error as exc:
+                    raise self._translate(exc) from None
+                self._migrated = True
+            con.execute("BEGIN TRANSACTION")
+            try:
+                yield con
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+            try:
+                con.execute("COMMIT")
+            except duckdb.Error as exc:
+                raise self._translate(exc) from None
+        finally:
+            con.close()
+
+    @contextmanager
+    def reader(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A read-only connection. Refuses a missing file instead of creating an empty one."""
+        if not self.path.exists():
+            raise StoreError(f"no database at {self.path}; run `harvester harvest` first")
+        con = self._open(read_only=True)
+        try:
+            try:
+                migrate.check_version(migrate.current_version(con), str(self.path))
+            except duckdb.Error as exc:
+                raise self._translate(exc) from None
+            yield con
+        finally:
+            con.close()
+
+    def ensure(self) -> int:
+        """Create or upgrade the schema; returns the schema version."""
+        with self.transaction() as con:
+            return migrate.current_version(con)
+
+    # -- runs --------------------------------------------------------------------------------
+
+    def begin_run(self, command: str, args: str) -> tuple[int, list[int]]:
+        """Record a new run. Runs still marked ``running`` were left by a dead process (the
+        caller holds the job lock, so no live job can own them): they become ``interrupted``.
+        Returns the new run id and the ids of the runs recovered that way."""
+        now = utcnow()
+        with self.transaction() as con:
+            stale = [
+                r[0]
+                for r in con.execute(
+                    "SELECT run_id FROM runs WHERE status = 'running' ORDER BY run_id"
+                ).fetchall()
+            ]
+            if stale:
+                con.execute(
+                    "UPDATE runs SET status = 'interrupted', message = coalesce(message || ' ', '')"
+                    " || '(process ended without finishing: killed or crashed)'"
+                    " WHERE status = 'running'"
+                )
+            row = con.execute(
+                "INSERT INTO runs (command, args, started_at, status, pid, hostname)"
+                " VALUES (?, ?, ?, 'running', ?, ?) RETURNING run_id",
+                [command, args, now, os.getpid(), socket.gethostname()],
+            ).fetchone()
+            assert row is not None
+            return int(row[0]), stale
+
+    def end_run(self, run_id: int, status: str, message: str | None = None) -> None:
+        with self.transaction() as con:
+            con.execute(
+                "UPDATE runs SET status = ?, message = ?, finished_at = ? WHERE run_id = ?",
+                [status, message, utcnow(), run_id],
+            )
+
+    def add_run_counts(self, con: duckdb.DuckDBPyConnection, run_id: int, **counts: int) -> None:
+        allowed = {"papers", "new_papers", "new_mentions", "repos_fetched", "requests"}
+        sets = [f"{k} = {k} + ?" for k in counts if k in allowed]
+        if sets:
+            values = [v for k, v in counts.items() if k in allowed]
+            con.execute(f"UPDATE runs SET {', '.join(sets)} WHERE run_id = ?", [*values, run_id])
+
+    # -- papers and mentions -------------------------------------------------------------------
+
+    def save_papers(
+        self, papers: Sequence[Paper], mentions: Sequence[Mention], run_id: int
+    ) -> SaveCounts:
+        """Store a batch of papers and their mentions in one transaction (idempotent)."""
+        latest: dict[str, Paper] = {}
+        for paper in papers:
+            latest[paper.paper_id] = paper
+        seen: dict[tuple[str, str, str, str], Mention] = {}
+        for m in mentions:
+            seen.setdefault((m.paper_id, m.repo_name, m.source_field, m.kind), m)
+        now = utcnow()
+        with self.transaction() as con:
+            before = _counts(con)
+            _stage(
+                con,
+                "stage_papers",
+                "papers",
+                (*PAPER_COLUMNS, "first_run_id", "harvested_at"),
+                ((*(getattr(p, c) for c in PAPER_COLUMNS), run_id, now) for p in latest.values()),
+            )
+            updates = [f"{c} = coalesce(papers.{c}, EXCLUDED.{c})" for c in _KEEP_FIRST] + [
+                f"{c} = coalesce(EXCLUDED.{c}, papers.{c})" for c in _TAKE_NEWEST
+            ]
+            con.execute(
+                "INSERT INTO papers SELECT * FROM stage_papers"
+                " ON CONFLICT (paper_id) DO UPDATE SET " + ", ".join(updates)
+            )
+            mention_cols = (
+                "paper_id",
+                "repo_name",
+                "source_field",
+                "kind",
+                "repo",
+                "url",
+                "first_run_id",
+            )
+            _stage(
+                con,
+                "stage_mentions",
+                "mentions",
+                mention_cols,
+                (
+                    (m.paper_id, m.repo_name, m.source_field, m.kind, m.repo, m.url, run_id)
+                    for m in seen.values()
+                ),
+            )
+            con.execute("INSERT INTO mentions SELECT * FROM stage_mentions ON CONFLICT DO NOTHING")
+            con.execute(
+                "INSERT INTO repo_names (repo_name, status, first_seen_at)"
+                " SELECT DISTINCT repo_name, 'pending', ? FROM stage_mentions WHERE kind = 'repo'"
+                " ON CONFLICT DO NOTHING",
+                [now],
+            )
+            after = _counts(con)
+            counts = SaveCounts(
+                papers=len(latest),
+                new_papers=after[0] - before[0],
+                new_mentions=after[1] - before[1],
+                new_names=after[2] - before[2],
+            )
+            self.add_run_counts(
+                con,
+                run_id,
+                papers=len(latest),
+                new_papers=counts.new_papers,
+                new_mentions=counts.new_mentions,
+            )
+            return counts
+
+    # -- names to fetch ----------------------------------------------------------------------
+
+    def names_to_fetch(
+        self,
+        statuses: Iterable[str] = (Status.PENDING, Status.ERROR),
+        stale_before: dt.datetime | None = None,
+        limit: int | None = None,
+    ) -> list[str]:
+        """Lowercase names to (re)fetch: names in ``statuses``, plus the current names of
+        repositories last fetched before ``stale_before``. Each repository appears once."""
+        wanted = [str(s) for s in statuses]
+        sql = [
+            "SELECT repo_name AS name, 0 AS pri, first_seen_at AS t FROM repo_names"
+            " WHERE status IN (SELECT unnest(?::VARCHAR[]))"
+        ]
+        params: list[Any] = [wanted]
+        if stale_before is not None:
+            sql.append(
+                "UNION ALL SELECT lower(r.full_name), 1, r.fetched_at FROM repos r"
+                " WHERE r.fetched_at < ? AND EXISTS (SELECT 1 FROM repo_names n"
+                " WHERE n.repo_id = r.repo_id AND n.status IN ('ok', 'renamed'))"
+            )
+            params.append(stale_before)
+        query = (
+            "SELECT name FROM (" + " ".join(sql) + ") GROUP BY name"
+            " ORDER BY min(pri), min(t) NULLS FIRST, name"
+        )
+        if limit is not None:
+            query += f" LIMIT {int(limit)}"
+        with self.transaction() as con:
+            return [r[0] for r in con.execute(query, params).fetchall()]
+
+    def etags_for(self, names: Sequence[str]) -> dict[str, str]:
+        """Stored REST ETags of the repositories these names point at (for 304 refreshes)."""
+        if not names:
+            return {}
+        with self.transaction() as con:
+            rows = con.execute(
+                "SELECT q.name, r.etag FROM (SELECT unnest(?::VARCHAR[]) AS name) q"
+                " LEFT JOIN repo_names n ON n.repo_name = q.name"
+                " JOIN repos r ON r.repo_id = n.repo_id OR lower(r.full_name) = q.name"
+                " WHERE r.etag IS NOT NULL",
+                [list(names)],
+            ).fetchall()
+        return {name: etag for name, etag in rows}
+
+    # -- fetch outcomes ----------------------------------------------------------------------
+
+    def save_outcomes(self, outcomes: Sequence[Outcome], run_id: int, requests: int = 0) -> int:
+        """Store what the engine learned, in one transaction. Returns repos fetched."""
+        now = utcnow()
+        found: dict[int, tuple[RepoStats, str | None]] = {}
+        name_rows: list[tuple[str, int | None, str, str | None]] = []
+        unchanged: list[str] = []
+        for o in outcomes:
+            if o.not_modified:
+                unchanged.append(o.name)
+            elif o.repo is not None and o.status in (Status.OK, Status.RENAMED):
+                found[o.repo.repo_id] = (o.repo, o.etag)
+                name_rows.append((o.name, o.repo.repo_id, str(o.status), o.detail))
+            elif o.status != Status.PENDING:
+                name_rows.append((o.name, None, str(o.status), o.detail))
+        with self.transaction() as con:
+            _stage(
+                con,
+                "stage_repos",
+                "repos",
+                REPO_COLUMNS,
+                (_repo_row(repo, etag, now) for repo, etag in found.values()),
+            )
+            con.execute(
+                "INSERT INTO repos SELECT * FROM stage_repos ON CONFLICT (repo_id) DO UPDATE SET "
+                + ", ".join(f"{c} = EXCLUDED.{c}" for c in REPO_COLUMNS[1:])
+            )
+            con.execute(
+                "CREATE OR REPLACE TEMP TABLE stage_names"
+                " (name VARCHAR, repo_id BIGINT, status VARCHAR, detail VARCHAR)"
+            )
+            _append(con, "stage_names", name_rows)
+            con.execute(
+                "CREATE OR REPLACE TEMP TABLE stage_unchanged AS"
+                " SELECT DISTINCT r.repo_id FROM (SELECT unnest(?::VARCHAR[]) AS name) q"
+                " LEFT JOIN repo_names n ON n.repo_name = q.name"
+                " JOIN repos r ON r.repo_id = n.repo_id OR lower(r.full_name) = q.name",
+                [unchanged],
+            )
+            con.execute(
+                "UPDATE repos SET fetched_at = ?"
+                " WHERE repo_id IN (SELECT repo_id FROM stage_unchanged)",
+                [now],
+            )
+            # Names that resolved: point them at their repository.
+            con.execute(
+                "UPDATE repo_names SET repo_id = s.repo_id, attempts = attempts + 1"
+                " FROM stage_names s WHERE repo_names.repo_name = s.name AND s.repo_id IS NOT NULL"
+            )
+            # Every name of a fetched repository: ok when it is the current name, else renamed.
+            con.execute(
+                "UPDATE repo_names SET"
+                " status = CASE WHEN repo_names.repo_name = lower(r.full_name)"
+                "   THEN 'ok' ELSE 'renamed' END,"
+                " detail = CASE WHEN repo_names.repo_name = lower(r.full_name)"
+                "   THEN NULL ELSE 'now ' || r.full_name END,"
+                " checked_at = ?"
+                " FROM repos r WHERE repo_names.repo_id = r.repo_id AND r.repo_id IN"
+                " (SELECT repo_id FROM stage_repos UNION SELECT repo_id FROM stage_unchanged)",
+                [now],
+            )
+            # Names that are gone (not_found / blocked), also when asked by a repo's current name.
+            con.execute(
+                "UPDATE repo_names SET status = s.status, detail = s.detail, repo_id = NULL,"
+                " checked_at = ?, attempts = attempts + 1"
+                " FROM stage_names s WHERE s.status IN ('not_found', 'blocked') AND"
+                " (repo_names.repo_name = s.name OR repo_names.repo_id IN"
+                "  (SELECT repo_id FROM repos WHERE lower(full_name) = s.name))",
+                [now],
+            )
+            # Failures: a name that never resolved becomes 'error'; one that did keeps its
+            # status and repository, with the failure noted.
+            con.execute(
+                "UPDATE repo_names SET"
+                " status = CASE WHEN repo_names.status IN ('ok', 'renamed')"
+                "   THEN repo_names.status ELSE 'error' END,"
+                " detail = s.detail, checked_at = ?, attempts = attempts + 1"
+                " FROM stage_names s WHERE s.status = 'error' AND repo_names.repo_name = s.name",
+                [now],
+            )
+            # One snapshot per repository fetched in this run.
+            con.execute(
+                "INSERT INTO repo_snapshots SELECT repo_id, ?, fetched_at, stars, forks,"
+                " open_issues, pushed_at, archived FROM repos WHERE repo_id IN"
+                " (SELECT repo_id FROM stage_repos UNION SELECT repo_id FROM stage_unchanged)"
+                " AND repo_id NOT IN (SELECT repo_id FROM repo_snapshots WHERE run_id = ?)",
+                [run_id, run_id],
+            )
+            fetched_row = con.execute(
+                "SELECT count(*) FROM (SELECT repo_id FROM stage_repos"
+                " UNION SELECT repo_id FROM stage_unchanged)"
+            ).fetchone()
+            fetched = int(fetched_row[0]) if fetched_row else 0
+            self.add_run_counts(con, run_id, repos_fetched=fetched, requests=requests)
+            return fetched
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def query(
+        self, statements: Sequence[str], variables: Sequence[tuple[str, Any]] = ()
+    ) -> QueryResult:
+        """Run SQL read-only: ``SET VARIABLE`` each (name, value) bound as a parameter, then the
+        statements in order; the last statement's result is returned."""
+        with self.reader() as con:
+            try:
+                for name, value in variables:
+                    con.execute(f"SET VARIABLE {_identifier(name)} = ?", [value])
+                result = None
+                for statement in statements:
+                    result = con.execute(statement)
+                if result is None or result.description is None:
+                    return QueryResult([], [])
+                columns = [d[0] for d in result.description]
+                return QueryResult(columns, result.fetchall())
+            except duckdb.Error as exc:
+                raise QueryError(_first_line(exc)) from None
+
+    def summary(self) -> dict[str, Any]:
+        """Counts for ``harvester status``."""
+        with self.reader() as con:
+            papers, with_repo, mentions, repos = _one(
+                con,
+                "SELECT count(*), count(*) FILTER (WHERE paper_id IN"
+                " (SELECT paper_id FROM mentions WHERE kind = 'repo')),"
+                " (SELECT count(*) FROM mentions), (SELECT count(*) FROM repos) FROM papers",
+            )
+            snap = _one(
+                con, "SELECT count(*), min(fetched_at), max(fetched_at) FROM repo_snapshots"
+            )
+            by_status = dict(
+                con.execute(
+                    "SELECT status, count(*) FROM repo_names GROUP BY status ORDER BY status"
+                ).fetchall()
+            )
+            runs = con.execute(
+                "SELECT run_id, command, status, started_at, finished_at, papers, new_papers,"
+                " new_mentions, repos_fetched, requests, message FROM runs"
+                " ORDER BY run_id DESC LIMIT 5"
+            ).fetchall()
+            version = migrate.current_version(con)
+        return {
+            "database": str(self.path),
+            "schema_version": version,
+            "papers": papers,
+            "papers_with_repo": with_repo,
+            "mentions": mentions,
+            "repos": repos,
+            "names": by_status,
+            "snapshots": snap[0],
+            "snapshot_span": (snap[1], snap[2]),
+            "runs": runs,
+        }
+
+
+def _identifier(name: str) -> str:
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,62}", name):
+        raise QueryError(f"invalid parameter name {name!r}")
+    return name
+
+
+def _one(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[Any, ...]:
+    row = con.execute(sql).fetchone()
+    assert row is not None  # aggregate queries always return one row
+    return tuple(row)
+
+
+def _counts(con: duckdb.DuckDBPyConnection) -> tuple[int, int, int]:
+    row = con.execute(
+        "SELECT (SELECT count(*) FROM papers), (SELECT count(*) FROM mentions),"
+        " (SELECT count(*) FROM repo_names)"
+    ).fetchone()
+    assert row is not None
+    return int(row[0]), int(row[1]), int(row[2])
+
+
+def _stage(
+    con: duckdb.DuckDBPyConnection,
+    stage: str,
+    like: str,
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+) -> None:
+    """Create a temp table shaped like ``like``'s ``columns`` and bulk-append ``rows``."""
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {stage} AS SELECT {', '.join(columns)} FROM {like} LIMIT 0"
+    )
+    _append(con, stage, rows)
+
+
+def _append(con: duckdb.DuckDBPyConnection, table: str, rows: Iterable[Sequence[Any]]) -> None:
+    appender = con.appender(table)
+    appender.append_rows(rows)
+    appender.flush()
+
+
+def _repo_row(repo: RepoStats, etag: str | None, now: dt.datetime) -> tuple[Any, ...]:
+    return (
+        repo.repo_id,
+        repo.full_name,
+        repo.stars,
+        repo.forks,
+        repo.watchers,
+        repo.open_issues,
+        repo.language,
+        repo.license,
+        list(repo.topics),
+        repo.description,
+        repo.homepage,
+        repo.created_at,
+        repo.pushed_at,
+        repo.updated_at,
+        repo.archived,
+        repo.is_fork,
+        etag,
+        now,
+    )

@@ -1,0 +1,252 @@
+"""The DuckDB store: idempotent writes, identity by repository id, history, locks, versions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from harvester.errors import QueryError, StoreError, StoreLockedError
+from harvester.models import Mention, Outcome, Paper, RepoStats, Status
+from harvester.store import JobLock, Store, migrate
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    return Store(tmp_path / "h.duckdb", lock_wait=0.5)
+
+
+def _repo(repo_id: int, name: str, stars: int = 10) -> RepoStats:
+    return RepoStats(
+        repo_id, name, stars, 1, topics=("a", "b"), pushed_at=dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
+    )
+
+
+def _rows(store: Store, sql: str) -> list[tuple[object, ...]]:
+    return store.query([sql]).rows
+
+
+PAPERS = [
+    Paper("2501.00001", "jsonl", title="One", abstract="x", published_at=dt.date(2025, 1, 1)),
+    Paper("2501.00002", "jsonl", title="Two"),
+]
+MENTIONS = [
+    Mention("2501.00001", "Owner/Repo", "abstract", "https://github.com/Owner/Repo"),
+    Mention("2501.00001", "Owner/Repo", "hf_github_repo", "https://github.com/Owner/Repo"),
+    Mention("2501.00002", "owner/repo", "title", "github.com/owner/repo"),
+    Mention("2501.00002", "me/me.github.io", "abstract", "https://me.github.io", "pages"),
+]
+
+
+def test_same_batch_twice_adds_nothing(store: Store) -> None:
+    run, _ = store.begin_run("harvest", "t")
+    first = store.save_papers(PAPERS, MENTIONS, run)
+    assert (first.new_papers, first.new_mentions, first.new_names) == (2, 4, 1)
+    again = store.save_papers(PAPERS + PAPERS, MENTIONS + MENTIONS, run)
+    assert (again.new_papers, again.new_mentions, again.new_names) == (0, 0, 0)
+    assert _rows(store, "SELECT count(*) FROM papers") == [(2,)]
+    # pages are mentions but never names to resolve
+    assert _rows(store, "SELECT repo_name, status FROM repo_names") == [("owner/repo", "pending")]
+
+
+def test_paper_upsert_keeps_first_description_and_takes_newest_hints(store: Store) -> None:
+    run, _ = store.begin_run("harvest", "t")
+    store.save_papers([Paper("p1", "hf_daily", title="Old", hf_github_stars=3)], [], run)
+    store.save_papers(
+        [
+            Paper(
+                "p1",
+                "jsonl",
+                title="New",
+                abstract="added",
+                hf_github_repo="https://github.com/a/b",
+                hf_github_stars=9,
+            )
+        ],
+        [],
+        run,
+    )
+    assert _rows(
+        store, "SELECT source, title, abstract, hf_github_repo, hf_github_stars FROM papers"
+    ) == [("hf_daily", "Old", "added", "https://github.com/a/b", 9)]
+
+
+def test_outcomes_rename_keeps_old_name_pointing_at_the_same_id(store: Store) -> None:
+    run, _ = store.begin_run("harvest", "t")
+    store.save_papers(PAPERS, MENTIONS, run)
+    fetched = store.save_outcomes(
+        [
+            Outcome(
+                "owner/repo",
+                Status.RENAMED,
+                _repo(42, "NewOwner/Repo"),
+                "now NewOwner/Repo",
+                etag='W/"1"',
+            )
+        ],
+        run,
+        requests=1,
+    )
+    assert fetched == 1
+    assert _rows(store, "SELECT repo_name, repo_id, status, detail FROM repo_names") == [
+        ("owner/repo", 42, "renamed", "now NewOwner/Repo")
+    ]
+    assert _rows(store, "SELECT repo_id, full_name, topics FROM repos") == [
+        (42, "NewOwner/Repo", ["a", "b"])
+    ]
+    assert _rows(store, "SELECT repo_id, run_id, stars FROM repo_snapshots") == [(42, run, 10)]
+    assert store.etags_for(["owner/repo", "newowner/repo", "x/y"]) == {
+        "owner/repo": 'W/"1"',
+        "newowner/repo": 'W/"1"',
+    }
+
+
+def test_each_fetch_adds_one_snapshot_per_run(store: Store) -> None:
+    run, _ = store.begin_run("harvest", "t")
+    store.save_papers(PAPERS, MENTIONS, run)
+    ok = Outcome("owner/repo", Status.OK, _repo(42, "Owner/Repo", stars=10))
+    store.save_outcomes([ok, ok], run)
+    store.save_outcomes([ok], run)  # the same repo again in the same run: no second snapshot
+    run2, _ = store.begin_run("refresh", "t")
+    store.save_outcomes([Outcome("owner/repo", Status.OK, _repo(42, "Owner/Repo", stars=15))], run2)
+    run3, _ = store.begin_run("refresh", "t")
+    store.save_outcomes([Outcome("owner/repo", Status.OK, not_modified=True)], run3)
+    assert _rows(store, "SELECT run_id, stars FROM repo_snapshots ORDER BY run_id") == [
+        (run, 10),
+        (run2, 15),
+        (run3, 15),
+    ]
+    assert _rows(store, "SELECT stars FROM repos") == [(15,)]
+
+
+def test_gone_and_error_outcomes(store: Store) -> None:
+    run, _ = store.begin_run("harvest", "t")
+    store.save_papers(PAPERS, [*MENTIONS, Mention("2501.00002", "x/y", "abstract", "u")], run)
+    store.save_outcomes(
+        [
+            Outcome("owner/repo", Status.OK, _repo(42, "Owner/Repo")),
+            Outcome("x/y", Status.ERROR, detail="HTTP 502 after 5 tries"),
+        ],
+        run,
+    )
+    # a failure on a name that resolved before keeps its repository and status
+    store.save_outcomes([Outcome("owner/repo", Status.ERROR, detail="timeout")], run)
+    assert _rows(store, "SELECT repo_name, repo_id, status, detail FROM repo_names ORDER BY 1") == [
+        ("owner/repo", 42, "ok", "timeout"),
+        ("x/y", None, "error", "HTTP 502 after 5 tries"),
+    ]
+    # deleted later, asked by its current name: every name of it becomes not_found, id cleared
+    store.save_outcomes([Outcome("owner/repo", Status.NOT_FOUND, detail="404 Not Found")], run)
+    assert _rows(
+        store, "SELECT repo_id, status FROM repo_names WHERE repo_name = 'owner/repo'"
+    ) == [(None, "not_found")]
+    assert _rows(store, "SELECT count(*) FROM repos") == [(1,)]  # history is never deleted
+
+
+def test_names_to_fetch_pending_errors_and_stale(store: Store) -> None:
+    run, _ = store.begin_run("harvest", "t")
+    store.save_papers(PAPERS, [*MENTIONS, Mention("2501.00002", "x/y", "abstract", "u")], run)
+    assert store.names_to_fetch() == ["owner/repo", "x/y"]
+    store.save_outcomes([Outcome("owner/repo", Status.RENAMED, _repo(42, "New/Name"))], run)
+    assert store.names_to_fetch() == ["x/y"]
+    future = dt.datetime.now(dt.UTC) + dt.timedelta(days=1)
+    assert store.names_to_fetch(stale_before=future) == ["x/y", "new/name"]
+    assert store.names_to_fetch(stale_before=future, limit=1) == ["x/y"]
+    assert store.names_to_fetch(statuses=["renamed"]) == ["owner/repo"]
+
+
+def test_query_binds_variables_and_is_read_only(store: Store) -> None:
+    store.ensure()
+    result = store.query(["SELECT getvariable('n') + 1 AS m"], [("n", 41)])
+    assert result.columns == ["m"] and result.rows == [(42,)]
+    with pytest.raises(QueryError, match="read-only"):
+        store.query(["DELETE FROM papers"])
+    with pytest.raises(QueryError, match="invalid parameter name"):
+        store.query(["SELECT 1"], [("x; DROP TABLE papers", 1)])
+
+
+def test_reader_refuses_missing_file_and_foreign_files(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="no database at"):
+        Store(tmp_path / "missing.duckdb").query(["SELECT 1"])
+    junk = tmp_path / "junk.duckdb"
+    junk.write_bytes(b"this is not a database" * 400)
+    with pytest.raises(StoreError, match="not a DuckDB database"):
+        Store(junk).query(["SELECT 1"])
+    with pytest.raises(StoreError, match="not a DuckDB database"):
+        Store(junk).ensure()
+    assert junk.read_bytes() == b"this is not a database" * 400
+
+
+def test_newer_schema_is_refused(store: Store) -> None:
+    store.ensure()
+    con = duckdb.connect(str(store.path))
+    con.execute(
+        "INSERT INTO schema_version (version, name) VALUES (?, 'future')", [migrate.LATEST + 1]
+    )
+    con.close()
+    for attempt in (
+        lambda: Store(store.path).ensure(),
+        lambda: Store(store.path).query(["SELECT 1"]),
+    ):
+        with pytest.raises(StoreError, match="newer than this harvester"):
+            attempt()
+
+
+def test_locked_by_another_process_names_the_pid(store: Store) -> None:
+    store.ensure()
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(f"""
+            import duckdb, sys, time
+            con = duckdb.connect({str(store.path)!r})
+            print("ready", flush=True)
+            sys.stdin.readline()
+        """),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
+        with pytest.raises(StoreLockedError, match=f"PID {holder.pid}"):
+            store.query(["SELECT 1"])
+    finally:
+        holder.communicate("\n", timeout=10)
+
+
+def test_job_lock_refuses_a_second_job(tmp_path: Path) -> None:
+    db = tmp_path / "h.duckdb"
+    script = textwrap.dedent(f"""
+        import sys
+        from pathlib import Path
+        from harvester.store import JobLock
+        with JobLock(Path({str(db)!r})):
+            print("held", flush=True)
+            sys.stdin.readline()
+    """)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        with pytest.raises(StoreLockedError, match=f"PID {holder.pid}"), JobLock(db):
+            pass
+    finally:
+        holder.communicate("\n", timeout=10)
+    with JobLock(db):  # released when the holder exits
+        pass
+
+
+def test_begin_run_recovers_runs_left_running(store: Store) -> None:
+    dead, _ = store.begin_run("harvest", "t")  # never ended: as if killed
+    run, recovered = store.begin_run("harvest", "t")
+    assert recovered == [dead] and run == dead + 1
+    assert _rows(store, f"SELECT status FROM runs WHERE run_id = {dead}") == [("interrupted",)]
