@@ -1,0 +1,112 @@
+"""Pure formatting of query results: ``table`` (aligned text), ``csv``, ``json``, ``jsonl``,
+``md``."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import decimal
+import io
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from harvester.errors import UsageError
+
+FORMATS = ("table", "csv", "json", "jsonl", "md")
+TABLE_CELL = 60
+
+
+def plain(value: Any) -> Any:
+    """A JSON-ready version of a DuckDB value."""
+    if isinstance(value, dt.datetime):
+        return value.isoformat().replace("+00:00", "Z")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return float(value)
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, (dt.timedelta, bytes)):
+        return str(value)
+    return value
+
+
+def text(value: Any) -> str:
+    if value is None:
+        return ""
+    value = plain(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return f"{value:.4g}" if abs(value) < 1e6 else f"{value:.0f}"
+    if isinstance(value, list):
+        return ", ".join(text(v) for v in value)
+    return str(value)
+
+
+def _cell(value: Any, width: int) -> str:
+    s = " ".join(text(value).split())
+    return s if len(s) <= width else s[: width - 1] + "…"
+
+
+def render(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str) -> str:
+    if fmt == "json":
+        return (
+            json.dumps(
+                [dict(zip(columns, map(plain, r), strict=True)) for r in rows],
+                ensure_ascii=False,
+                indent=2,
+            )
+            + "\n"
+        )
+    if fmt == "jsonl":
+        return "".join(
+            json.dumps(dict(zip(columns, map(plain, r), strict=True)), ensure_ascii=False) + "\n"
+            for r in rows
+        )
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows([text(v) for v in r] for r in rows)
+        return out.getvalue()
+    if fmt == "md":
+
+        def esc(s: str) -> str:
+            return s.replace("|", "\\|")
+
+        lines = [
+            "| " + " | ".join(esc(c) for c in columns) + " |",
+            "|" + "|".join("---" for _ in columns) + "|",
+        ]
+        lines += ["| " + " | ".join(esc(_cell(v, 200)) for v in r) + " |" for r in rows]
+        return "\n".join(lines) + "\n"
+    if fmt == "table":
+        cells = [[_cell(v, TABLE_CELL) for v in r] for r in rows]
+        widths = [len(c) for c in columns]
+        for r in cells:
+            widths = [max(w, len(c)) for w, c in zip(widths, r, strict=True)]
+        numeric = [
+            all(
+                isinstance(r[i], (int, float, decimal.Decimal)) and not isinstance(r[i], bool)
+                for r in rows
+                if r[i] is not None
+            )
+            and any(r[i] is not None for r in rows)
+            for i in range(len(columns))
+        ]
+
+        def line(values: Sequence[str]) -> str:
+            return "  ".join(
+                v.rjust(w) if num else v.ljust(w)
+                for v, w, num in zip(values, widths, numeric, strict=True)
+            ).rstrip()
+
+        out_lines = [line(list(columns)), line(["-" * w for w in widths])]
+        out_lines += [line(r) for r in cells]
+        out_lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+        return "\n".join(out_lines) + "\n"
+    raise UsageError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")

@@ -1,0 +1,24 @@
+-- title: Languages
+-- description: The primary language of the repositories papers link to: how many
+--   repositories, how many citing papers, total and median stars.
+-- param: min_repos = 1   Only languages with at least this many repositories.
+SET VARIABLE min_repos = COALESCE(getvariable('min_repos'), 1);
+
+WITH linked AS (
+    SELECT r.repo_id, coalesce(r.language, '(none)') AS language, r.stars,
+           count(DISTINCT m.paper_id) AS papers
+    FROM repos r
+    JOIN repo_names n ON n.repo_id = r.repo_id
+    JOIN mentions m ON m.repo_name = n.repo_name AND m.kind = 'repo'
+    GROUP BY ALL
+)
+SELECT
+    language,
+    count(*)                  AS repos,
+    sum(papers)               AS citations,
+    sum(stars)                AS total_stars,
+    median(stars)::INTEGER    AS median_stars
+FROM linked
+GROUP BY language
+HAVING count(*) >= getvariable('min_repos')::INTEGER
+ORDER BY repos DESC, language;

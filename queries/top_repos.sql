@@ -1,0 +1,24 @@
+-- title: Top repositories by stars
+-- description: The most-starred repositories the harvested papers link to, with the papers that
+--   cite them (by paper id) and where the link was found.
+-- param: min_stars = 0   Only repositories with at least this many stars.
+-- param: top = 25   How many repositories to list.
+SET VARIABLE min_stars = COALESCE(getvariable('min_stars'), 0);
+SET VARIABLE top = COALESCE(getvariable('top'), 25);
+
+SELECT
+    r.full_name                                   AS repo,
+    r.stars,
+    r.forks,
+    r.language,
+    count(DISTINCT m.paper_id)                    AS papers,
+    string_agg(DISTINCT m.paper_id, ', ' ORDER BY m.paper_id) AS paper_ids,
+    string_agg(DISTINCT m.source_field, ', ' ORDER BY m.source_field) AS found_in,
+    r.pushed_at::DATE                             AS last_push
+FROM repos r
+JOIN repo_names n ON n.repo_id = r.repo_id
+JOIN mentions m ON m.repo_name = n.repo_name AND m.kind = 'repo'
+WHERE r.stars >= getvariable('min_stars')::INTEGER
+GROUP BY ALL
+ORDER BY r.stars DESC, repo
+LIMIT getvariable('top')::INTEGER;

@@ -1,0 +1,107 @@
+"""Report files: headers, typed parameters bound (never pasted), and every shipped report runs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from harvester.errors import UsageError
+from harvester.reports import find_report, list_reports, parse_params, parse_report, queries_dir
+from harvester.store import Store
+
+SAMPLE = """-- title: Sample report
+-- description: First line
+--   continues here.
+-- param: min_stars = 5   Minimum stars.
+-- param: since = '2024-01-01'   Since when.
+-- param: label = 'x'   A label.
+-- param: ratio = 0.5   A ratio.
+SET VARIABLE min_stars = COALESCE(getvariable('min_stars'), 5);
+SELECT 1;
+"""
+
+
+def test_header_is_parsed_with_typed_defaults(tmp_path: Path) -> None:
+    path = tmp_path / "sample.sql"
+    path.write_text(SAMPLE)
+    report = parse_report(path)
+    assert report.name == "sample" and report.title == "Sample report"
+    assert report.description == "First line continues here."
+    assert [(p.name, p.default, p.type_name) for p in report.params] == [
+        ("min_stars", 5, "integer"),
+        ("since", dt.date(2024, 1, 1), "date"),
+        ("label", "x", "text"),
+        ("ratio", 0.5, "number"),
+    ]
+    assert report.bind({"min_stars": "10", "since": "2025-02-03", "label": "y"}) == [
+        ("min_stars", 10),
+        ("since", dt.date(2025, 2, 3)),
+        ("label", "y"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("given", "message"),
+    [
+        ({"min_stars": "ten"}, "min_stars expects an integer"),
+        ({"since": "2025-13-01"}, r"since expects a date \(YYYY-MM-DD\)"),
+        ({"nope": "1"}, "has no parameter 'nope'"),
+    ],
+)
+def test_bad_parameters_are_usage_errors(
+    tmp_path: Path, given: dict[str, str], message: str
+) -> None:
+    path = tmp_path / "sample.sql"
+    path.write_text(SAMPLE)
+    with pytest.raises(UsageError, match=message):
+        parse_report(path).bind(given)
+
+
+def test_parse_params() -> None:
+    assert parse_params(["a=1", "b=x=y", "c="]) == {"a": "1", "b": "x=y", "c": ""}
+    with pytest.raises(UsageError, match="NAME=VALUE"):
+        parse_params(["since"])
+
+
+def test_unknown_report_suggests_close_names() -> None:
+    with pytest.raises(UsageError, match="did you mean top_repos"):
+        find_report("top")
+    with pytest.raises(UsageError, match="no report named 'zzz'"):
+        find_report("zzz")
+
+
+def test_shipped_reports_have_headers_and_defaults() -> None:
+    shipped = list_reports()
+    assert len(shipped) >= 6
+    for report in shipped:
+        assert report.title and report.title != report.name.replace("_", " "), report.name
+        assert report.description, report.name
+        for param in report.params:
+            # every parameter has its default set in the SQL itself, for the duckdb shell
+            assert f"SET VARIABLE {param.name} = COALESCE(getvariable('{param.name}')" in report.sql
+
+
+@pytest.mark.parametrize("report", list_reports(), ids=lambda r: r.name)
+def test_every_report_runs_on_an_empty_database_both_ways(tmp_path: Path, report: object) -> None:
+    from harvester.reports import Report
+
+    assert isinstance(report, Report)
+    store = Store(tmp_path / "h.duckdb")
+    store.ensure()
+    # through harvester, with every parameter bound to its default's type
+    values = report.bind({p.name: str(p.default) for p in report.params})
+    result = store.query([report.sql], values)
+    assert result.columns
+    # unchanged, as the duckdb shell would run the file
+    con = duckdb.connect(str(store.path), read_only=True)
+    try:
+        assert con.execute(report.sql).description
+    finally:
+        con.close()
+
+
+def test_queries_dir_is_the_checkout_queries() -> None:
+    assert (queries_dir() / "top_repos.sql").is_file()
