@@ -1,0 +1,241 @@
+"""Paper records as JSON, JSONL or CSV.
+
+Accepted:
+
+- JSON: an array of record objects, an object holding one (``{"papers"|"data"|"records"|"items"|
+  "results": [...]}``), or a single record object. Loaded whole.
+- JSONL: one JSON value per line (blank lines skipped), streamed line by line; a line may also
+  hold an array or a container object, which are expanded.
+- CSV: a header row (comma, tab or semicolon separated; must name an id, title or url column),
+  streamed row by row; quoted fields may span lines.
+
+Field names (case-insensitive; the first non-empty one of each group wins):
+
+=================  ==================================================================
+id                 id, paper_id, arxiv_id, arxiv, entry_id
+title              title
+abstract           abstract, summary, description
+comment            comment, comments, arxiv_comment
+url                url, link, abs_url, html_url
+published_at       published, published_at, publishedAt, date, publication_date, submitted
+text               text, body, content, plus every explicit code link: github, github_url,
+                   code_url, code, repo, repository, repo_url (a string or a list of strings)
+HF hints           hf_github_repo/githubRepo, hf_github_stars/githubStars,
+                   project_page/projectPage, upvotes, organization, listed_on/submittedOnDailyAt
+=================  ==================================================================
+
+Explicit code links go into ``text`` (one per line) rather than ``hf_github_repo``: that field
+means "the repository Hugging Face lists for the paper", and a mention found there is recorded
+with ``source_field = hf_github_repo``; claiming it for any JSON file would blur that evidence.
+
+``paper_id`` is the arXiv id from an id field or from the url, else ``title_id(title)``, else
+``id:<value>`` for a non-arXiv id; a record with none of id, url-with-arXiv-id or title is an
+InputError naming the line or item. Objects shaped like Hugging Face listing items (a ``paper``
+object, or a Python-repr string of one) are read by ``hf_daily`` and keep ``source="hf_daily"``;
+every other record gets the reader's source (``json``, ``jsonl``, ``csv``).
+"""
+
+from __future__ import annotations
+
+import csv
+import itertools
+import json
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from harvester.errors import InputError
+from harvester.models import Paper
+from harvester.sources import hf_daily
+from harvester.sources.hf_daily import date_value, int_value, json_type, load_json, text_value
+from harvester.sources.ids import normalize_arxiv_id, title_id
+
+FIELDS: dict[str, tuple[str, ...]] = {
+    "id": ("id", "paper_id", "arxiv_id", "arxiv", "entry_id"),
+    "title": ("title",),
+    "abstract": ("abstract", "summary", "description"),
+    "comment": ("comment", "comments", "arxiv_comment"),
+    "url": ("url", "link", "abs_url", "html_url"),
+    "published": ("published", "published_at", "publishedat", "date", "publication_date",
+                  "submitted"),
+    "text": ("text", "body", "content"),
+    "code": ("github", "github_url", "code_url", "code", "repo", "repository", "repo_url"),
+    "hf_github_repo": ("hf_github_repo", "githubrepo"),
+    "hf_github_stars": ("hf_github_stars", "githubstars"),
+    "project_page": ("project_page", "projectpage"),
+    "upvotes": ("upvotes",),
+    "organization": ("organization",),
+    "listed_on": ("listed_on", "submittedondailyat"),
+}  # fmt: skip
+_KEY_GROUP = {
+    name: (group, rank) for group, names in FIELDS.items() for rank, name in enumerate(names)
+}
+IDENTIFYING = frozenset(FIELDS["id"] + FIELDS["title"] + FIELDS["url"])
+CONTAINER_KEYS = ("papers", "data", "records", "items", "results")
+CSV_DELIMITERS = (",", "\t", ";")
+
+# A single CSV field may be as large as a JSONL line (the default limit is 128 KiB).
+csv.field_size_limit(max(csv.field_size_limit(), 1 << 30))
+
+
+def read_json(text: str) -> Iterator[Paper]:
+    yield from papers_from_value(load_json(text), where="", source="json")
+
+
+def read_jsonl(lines: Iterable[str]) -> Iterator[Paper]:
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line.rstrip("\r\n"))
+        except json.JSONDecodeError as e:
+            raise InputError(f"line {number}, column {e.pos + 1}: invalid JSON: {e.msg}") from None
+        except RecursionError:
+            raise InputError(f"line {number}: JSON nested too deeply") from None
+        yield from papers_from_value(value, where=f"line {number}", source="jsonl")
+
+
+def read_csv(lines: Iterator[str]) -> Iterator[Paper]:
+    first = next(lines, "")
+    delimiter = csv_delimiter(first)
+    if delimiter is None:
+        raise InputError(
+            "CSV header has no id, title or url column (expected one of "
+            f"{', '.join(sorted(IDENTIFYING))}); header: {first.strip()[:200]!r}"
+        )
+    reader = csv.reader(itertools.chain([first], lines), delimiter=delimiter)
+    try:
+        names = [name.strip().lstrip("\ufeff").lower() for name in next(reader)]
+        for row in reader:
+            if not any(cell.strip() for cell in row):
+                continue
+            record = {name: cell for name, cell in zip(names, row, strict=False) if name}
+            yield record_to_paper(
+                record, where=f"line {reader.line_num}", source="csv", from_text=True
+            )
+    except csv.Error as e:
+        raise InputError(f"line {reader.line_num}: malformed CSV: {e}") from None
+
+
+def csv_delimiter(header_line: str) -> str | None:
+    """The delimiter that makes ``header_line`` a header naming an id/title/url column."""
+    for delimiter in CSV_DELIMITERS:
+        try:
+            cells = next(csv.reader([header_line], delimiter=delimiter), [])
+        except csv.Error:
+            continue
+        names = {cell.strip().lstrip("\ufeff").lower() for cell in cells}
+        if names & IDENTIFYING:
+            return delimiter
+    return None
+
+
+def papers_from_value(value: Any, *, where: str, source: str) -> Iterator[Paper]:
+    """Papers from a parsed JSON value: a record, an array of them, or a container object."""
+    prefix = f"{where}, " if where else ""
+    if isinstance(value, list):
+        for i, item in enumerate(value):
+            yield record_to_paper(item, where=f"{prefix}item {i}", source=source)
+        return
+    if isinstance(value, dict) and not _has_any(value, IDENTIFYING):
+        data = value.get("data")
+        if isinstance(data, list) and data and hf_daily.looks_like_hf(data[0]):
+            yield from hf_daily.parse_document(value, where=where)
+            return
+        for key in CONTAINER_KEYS:
+            if isinstance(value.get(key), list):
+                yield from papers_from_value(value[key], where=f"{prefix}{key}", source=source)
+                return
+        if not where:
+            keys = ", ".join(sorted(str(key) for key in value)[:8])
+            raise InputError(
+                "JSON object is neither a paper record (no id, title or url field) nor a "
+                f"container of records (no {'/'.join(CONTAINER_KEYS)} array); keys: {keys}"
+            )
+    yield record_to_paper(value, where=where or "object", source=source)
+
+
+def record_to_paper(obj: Any, *, where: str, source: str, from_text: bool = False) -> Paper:
+    """One record object -> Paper (HF listing items are handed to ``hf_daily``)."""
+    if isinstance(obj, str) and hf_daily.looks_like_hf(obj):
+        return hf_daily.parse_item(obj, where=where)
+    if not isinstance(obj, dict):
+        raise InputError(f"{where}: expected a paper object, got {json_type(obj)}")
+    if isinstance(obj.get("paper"), dict):
+        return hf_daily.parse_item(obj, where=where)
+    picked, text_parts = _fields(obj)
+
+    def pick(group: str) -> tuple[Any, str]:
+        """(value, field name) of the first non-empty field of a group."""
+        return picked.get(group) or (None, FIELDS[group][0])
+
+    raw_id, id_name = pick("id")
+    if isinstance(raw_id, int | float) and not isinstance(raw_id, bool):
+        raise InputError(
+            f"{where}: {id_name} must be a string, got number {raw_id!r} "
+            "(quote arXiv ids: as numbers they lose trailing zeros)"
+        )
+    raw_id = text_value(raw_id, id_name, where)
+    title = text_value(*pick("title"), where)
+    url = text_value(*pick("url"), where)
+    arxiv_id = (normalize_arxiv_id(raw_id) if raw_id else None) or (
+        normalize_arxiv_id(url) if url else None
+    )
+    if arxiv_id:
+        paper_id = arxiv_id
+    elif title:
+        paper_id = title_id(title)
+    elif raw_id:
+        paper_id = f"id:{raw_id}"
+    else:
+        raise InputError(f"{where}: record has no id, arXiv url or title")
+    return Paper(
+        paper_id=paper_id,
+        source=source,
+        title=title,
+        abstract=text_value(*pick("abstract"), where),
+        comment=text_value(*pick("comment"), where),
+        text=_text(text_parts, where),
+        published_at=date_value(*pick("published"), where),
+        url=url or (f"https://arxiv.org/abs/{arxiv_id}" if arxiv_id else None),
+        hf_github_repo=text_value(*pick("hf_github_repo"), where, collapse=False),
+        hf_github_stars=int_value(*pick("hf_github_stars"), where, from_text=from_text),
+        project_page=text_value(*pick("project_page"), where),
+        upvotes=int_value(*pick("upvotes"), where, from_text=from_text),
+        organization=hf_daily.organization_value(pick("organization")[0], where),
+        listed_on=date_value(*pick("listed_on"), where),
+    )
+
+
+def _fields(obj: dict[Any, Any]) -> tuple[dict[str, tuple[Any, str]], list[tuple[int, str, Any]]]:
+    """One pass over a record: the best-ranked non-empty field of each group, and every
+    ``text``/``code`` field (all of them are kept, in ``FIELDS`` order)."""
+    picked: dict[str, tuple[Any, str]] = {}
+    ranks: dict[str, int] = {}
+    text_parts: list[tuple[int, str, Any]] = []
+    for key, value in obj.items():
+        if value is None or value == "" or not isinstance(key, str):
+            continue
+        name = key.strip().lower()
+        hit = _KEY_GROUP.get(name)
+        if hit is None:
+            continue
+        group, rank = hit
+        if group in ("text", "code"):
+            text_parts.append((rank + (100 if group == "code" else 0), name, value))
+        elif rank < ranks.get(group, len(FIELDS[group])):
+            picked[group], ranks[group] = (value, name), rank
+    return picked, sorted(text_parts, key=lambda part: part[0])
+
+
+def _text(parts: list[tuple[int, str, Any]], where: str) -> str | None:
+    texts: list[str] = []
+    for _rank, name, value in parts:
+        for item in value if isinstance(value, list) else [value]:
+            text = text_value(item, name, where, collapse=False)
+            if text:
+                texts.append(text)
+    return "\n".join(texts) or None
+
+
+def _has_any(obj: dict[str, Any], names: frozenset[str]) -> bool:
+    return any(isinstance(key, str) and key.strip().lower() in names for key in obj)

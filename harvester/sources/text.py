@@ -1,0 +1,24 @@
+"""Plain text: the whole input is one document, one Paper.
+
+``text`` is the content exactly as read (decoded UTF-8, nothing collapsed, so the link extractor
+sees the original line breaks); ``paper_id`` is the first arXiv id the text mentions (see
+``ids.find_arxiv_id``: ``arXiv:2401.04887``, an arxiv.org or hf.co/papers URL), else
+``text:<name>`` where name is the input's path as given (normalised, e.g. ``notes/a.txt``) or
+``stdin``. ``source = "text"``.
+
+A document is one field, so it is read whole: the reading layer refuses plain-text inputs larger
+than ``MAX_TEXT_BYTES`` (128 MiB) instead of holding gigabytes in memory.
+"""
+
+from __future__ import annotations
+
+from harvester.models import Paper
+from harvester.sources.ids import find_arxiv_id
+
+SOURCE = "text"
+MAX_TEXT_BYTES = 128 * 1024 * 1024
+
+
+def parse_text(text: str, name: str) -> Paper:
+    """The Paper for one plain-text document called ``name``."""
+    return Paper(paper_id=find_arxiv_id(text) or f"text:{name}", source=SOURCE, text=text)
