@@ -27,6 +27,8 @@ REPO_FIELDS = """
 """.strip()
 
 MAX_BATCH = 100
+# GitHub documents RATE_LIMITED; clients have also seen RATE_LIMIT (githubkit#271, 2026).
+RATE_LIMIT_TYPES = frozenset({"RATE_LIMITED", "RATE_LIMIT"})
 
 
 def alias(index: int) -> str:
@@ -212,7 +214,7 @@ def parse_graphql(count: int, payload: Any) -> GraphQLBatch:
         message = str(err.get("message") or kind or "unknown GraphQL error")
         path = err.get("path") or []
         index = _alias_index(path[0]) if path else None
-        if kind == "RATE_LIMITED":
+        if kind in RATE_LIMIT_TYPES:
             out.rate_limited = True
         elif index is None or index >= count:
             out.fatal = out.fatal or message
