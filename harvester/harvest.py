@@ -1,0 +1,261 @@
+"""Orchestration: sources -> links -> store, then the fetch engine -> store.
+
+Everything is committed in small batches as it goes, so an interrupted or failed job keeps all
+it did, and the next ``harvest`` or ``refresh`` picks up exactly the names still pending.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import BinaryIO, Protocol
+
+from harvester import links
+from harvester.config import ApiUrls, Secret
+from harvester.errors import HarvesterError, Interrupted
+from harvester.github.engine import Engine, EngineOptions, EngineReport, Reporter
+from harvester.github.graphql import GraphQLClient
+from harvester.github.rest import RestClient
+from harvester.models import Outcome, Paper, Status
+from harvester.sources import read_inputs
+from harvester.store import JobLock, Store
+
+PAPER_BATCH = 5000
+FLUSH_OUTCOMES = 500
+FLUSH_SECONDS = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class GitHubSettings:
+    urls: ApiUrls
+    token: Secret | None
+    timeout: float = 30.0
+
+
+class HarvestReporter(Reporter, Protocol):
+    def papers(self, read: int) -> None: ...
+
+
+@dataclass(slots=True)
+class Summary:
+    run_id: int = 0
+    papers: int = 0
+    new_papers: int = 0
+    new_mentions: int = 0
+    new_names: int = 0
+    to_fetch: int = 0
+    fetched: int = 0
+    requests: int = 0
+    outcomes: Counter[str] = field(default_factory=Counter)
+    pending: int = 0
+    stopped: str | None = None
+    stats_skipped: bool = False  # --no-stats: pending names are expected, not a failure
+    recovered_runs: list[int] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        if self.stopped or (self.pending and not self.stats_skipped):
+            return "partial"
+        return "ok"
+
+
+class _OutcomeSink:
+    """Buffers outcomes and commits them every ``FLUSH_OUTCOMES`` or ``FLUSH_SECONDS``."""
+
+    def __init__(self, store: Store, run_id: int, engine: Engine, summary: Summary) -> None:
+        self.store = store
+        self.run_id = run_id
+        self.engine = engine
+        self.summary = summary
+        self.buffer: list[Outcome] = []
+        self.last = time.monotonic()
+        self.requests_saved = 0
+
+    def __call__(self, outcomes: list[Outcome]) -> None:
+        self.buffer.extend(outcomes)
+        if len(self.buffer) >= FLUSH_OUTCOMES or time.monotonic() - self.last >= FLUSH_SECONDS:
+            self.flush()
+
+    def flush(self) -> None:
+        requests = self.engine.requests - self.requests_saved
+        if not self.buffer and not requests:
+            return
+        fetched = self.store.save_outcomes(self.buffer, self.run_id, requests)
+        self.requests_saved += requests
+        self.summary.fetched += fetched
+        self.summary.outcomes.update(str(o.status) for o in self.buffer if not o.not_modified)
+        self.summary.outcomes.update("unchanged" for o in self.buffer if o.not_modified)
+        self.buffer = []
+        self.last = time.monotonic()
+
+
+def make_engine(
+    settings: GitHubSettings, options: EngineOptions, reporter: Reporter | None = None
+) -> Engine:
+    rest = RestClient(
+        settings.urls.rest,
+        settings.token,
+        timeout=settings.timeout,
+        pool_size=max(1, options.concurrency),
+    )
+    graphql = (
+        GraphQLClient(settings.urls.graphql, settings.token, timeout=settings.timeout)
+        if settings.token is not None
+        else None
+    )
+    return Engine(rest, graphql, options, reporter=reporter)
+
+
+def _batches(papers: Iterable[Paper], size: int) -> Iterator[list[Paper]]:
+    iterator = iter(papers)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def store_papers(
+    store: Store,
+    papers: Iterable[Paper],
+    run_id: int,
+    summary: Summary,
+    reporter: HarvestReporter | None = None,
+) -> None:
+    for batch in _batches(papers, PAPER_BATCH):
+        mentions = [m for paper in batch for m in links.mentions_for(paper)]
+        counts = store.save_papers(batch, mentions, run_id)
+        summary.papers += counts.papers
+        summary.new_papers += counts.new_papers
+        summary.new_mentions += counts.new_mentions
+        summary.new_names += counts.new_names
+        if reporter is not None:
+            reporter.papers(summary.papers)
+
+
+def fetch(
+    store: Store,
+    names: Sequence[str],
+    run_id: int,
+    engine: Engine,
+    summary: Summary,
+    *,
+    use_etags: bool = False,
+) -> EngineReport:
+    summary.to_fetch = len(names)
+    sink = _OutcomeSink(store, run_id, engine, summary)
+    etags = store.etags_for(names) if use_etags and engine.graphql is None else {}
+    try:
+        report = engine.run(names, sink, etags)
+    finally:
+        engine.close()
+        sink.flush()
+        summary.requests = engine.requests
+    summary.stopped = report.stopped
+    return report
+
+
+def run_job(
+    store: Store,
+    command: str,
+    args: str,
+    body: Callable[[int, Summary], None],
+) -> Summary:
+    """Run ``body`` as a recorded job: job lock, a ``runs`` row, an honest final status."""
+    summary = Summary()
+    with JobLock(store.path):
+        run_id, recovered = store.begin_run(command, args)
+        summary.run_id = run_id
+        summary.recovered_runs = recovered
+        try:
+            body(run_id, summary)
+        except KeyboardInterrupt:
+            message = (
+                f"interrupted: {summary.new_papers} new papers, {summary.fetched} repos"
+                " saved; run the same command again to continue"
+            )
+            store.end_run(run_id, "interrupted", message)
+            raise Interrupted(message) from None
+        except HarvesterError as exc:
+            store.end_run(run_id, "failed", str(exc))
+            raise
+        except BaseException as exc:
+            store.end_run(run_id, "failed", f"internal error: {type(exc).__name__}: {exc}")
+            raise
+        summary.pending = len(store.names_to_fetch((Status.PENDING,)))
+        store.end_run(run_id, summary.status, describe(summary))
+    return summary
+
+
+def harvest(
+    store: Store,
+    specs: Sequence[str],
+    *,
+    args: str,
+    fmt: str | None = None,
+    stdin: BinaryIO | None = None,
+    github: GitHubSettings | None,
+    options: EngineOptions | None = None,
+    reporter: HarvestReporter | None = None,
+) -> Summary:
+    """Read ``specs`` into the store; then, unless ``github`` is None, fetch every name still
+    pending or in error."""
+
+    def body(run_id: int, summary: Summary) -> None:
+        store_papers(store, read_inputs(specs, fmt, stdin=stdin), run_id, summary, reporter)
+        summary.stats_skipped = github is None
+        if github is not None:
+            names = store.names_to_fetch((Status.PENDING, Status.ERROR))
+            if names:
+                engine = make_engine(github, options or EngineOptions(), reporter)
+                fetch(store, names, run_id, engine, summary)
+
+    return run_job(store, "harvest", args, body)
+
+
+def refresh(
+    store: Store,
+    *,
+    args: str,
+    github: GitHubSettings,
+    stale_after: dt.timedelta | None,
+    statuses: Sequence[str] = (Status.PENDING, Status.ERROR),
+    limit: int | None = None,
+    options: EngineOptions | None = None,
+    reporter: HarvestReporter | None = None,
+) -> Summary:
+    """Fetch pending/error names and re-fetch repositories older than ``stale_after``."""
+
+    def body(run_id: int, summary: Summary) -> None:
+        stale_before = dt.datetime.now(dt.UTC) - stale_after if stale_after is not None else None
+        names = store.names_to_fetch(statuses, stale_before, limit)
+        if names:
+            engine = make_engine(github, options or EngineOptions(), reporter)
+            fetch(store, names, run_id, engine, summary, use_etags=True)
+
+    return run_job(store, "refresh", args, body)
+
+
+def describe(summary: Summary) -> str:
+    """The one-paragraph summary shown at the end of a job and kept in ``runs.message``."""
+    parts = []
+    if summary.papers:
+        parts.append(
+            f"{summary.papers} papers read ({summary.new_papers} new), "
+            f"{summary.new_mentions} new repository mentions"
+        )
+    if summary.to_fetch:
+        counts = ", ".join(f"{n} {s}" for s, n in sorted(summary.outcomes.items()))
+        parts.append(
+            f"{summary.to_fetch} names to fetch: {counts or 'none settled'} "
+            f"({summary.requests} requests)"
+        )
+    if summary.stopped:
+        parts.append(f"stopped early: {summary.stopped}")
+    if summary.pending:
+        why = " (--no-stats)" if summary.stats_skipped else ""
+        parts.append(
+            f"{summary.pending} names still pending{why}: run `harvester refresh` to fetch them"
+        )
+    return "; ".join(parts) or "nothing to do"

@@ -1,0 +1,70 @@
+"""Helpers for driving the real CLI in-process against the fake GitHub."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pytest
+from typer.testing import CliRunner
+
+from harvester.cli import app
+from tests.fakegithub import FakeGitHub
+
+TOKEN = "test-token-5f1b2c"
+
+
+@dataclass
+class Outcome:
+    code: int
+    stdout: str
+    stderr: str
+
+
+class Cli:
+    def __init__(self, db: Path, fake: FakeGitHub) -> None:
+        self.db = db
+        self.fake = fake
+        self.runner = CliRunner()
+
+    def __call__(
+        self,
+        *args: str,
+        token: str | None = TOKEN,
+        stdin: str | None = None,
+        env: dict[str, str] | None = None,
+        db: bool = True,
+        github: bool = True,
+    ) -> Outcome:
+        argv = list(args)
+        full_env: dict[str, str | None] = {"GITHUB_TOKEN": token, "GH_TOKEN": None}
+        if db:
+            full_env["HARVESTER_DB"] = str(self.db)
+        if github:
+            full_env["HARVESTER_GITHUB_URL"] = self.fake.url
+        full_env.update(env or {})
+        result = self.runner.invoke(app, argv, input=stdin, env=full_env, catch_exceptions=False)
+        return Outcome(result.exit_code, result.stdout, result.stderr)
+
+    def rows(self, sql: str, params: Sequence[object] = ()) -> list[tuple[object, ...]]:
+        con = duckdb.connect(str(self.db), read_only=True)
+        try:
+            return con.execute(sql, list(params)).fetchall()
+        finally:
+            con.close()
+
+    def one(self, sql: str) -> object:
+        return self.rows(sql)[0][0]
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeGitHub]:
+    with FakeGitHub(token=TOKEN, seed=3) as server:
+        yield server
+
+
+@pytest.fixture
+def cli(tmp_path: Path, fake: FakeGitHub) -> Cli:
+    return Cli(tmp_path / "h.duckdb", fake)
