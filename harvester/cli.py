@@ -262,9 +262,8 @@ def harvest_files(
         with reporter.running():
             summary = harvest.harvest(
                 store,
-                sources,
+                read_inputs(sources, input_format),
                 args=_args(),
-                fmt=input_format,
                 github=settings,
                 options=options,
                 reporter=reporter,

@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import BinaryIO, Protocol
+from typing import Protocol
 
 from harvester import links
 from harvester.config import ApiUrls, Secret
@@ -21,7 +21,6 @@ from harvester.github.engine import Engine, EngineOptions, EngineReport, Reporte
 from harvester.github.graphql import GraphQLClient
 from harvester.github.rest import RestClient
 from harvester.models import Outcome, Paper, Status
-from harvester.sources import read_inputs
 from harvester.store import JobLock, Store
 
 PAPER_BATCH = 5000
@@ -190,20 +189,18 @@ def run_job(
 
 def harvest(
     store: Store,
-    specs: Sequence[str],
+    papers: Iterable[Paper],
     *,
     args: str,
-    fmt: str | None = None,
-    stdin: BinaryIO | None = None,
     github: GitHubSettings | None,
     options: EngineOptions | None = None,
     reporter: HarvestReporter | None = None,
 ) -> Summary:
-    """Read ``specs`` into the store; then, unless ``github`` is None, fetch every name still
-    pending or in error."""
+    """Store ``papers`` (any source: files, live APIs) with their links; then, unless ``github``
+    is None, fetch every name still pending or in error."""
 
     def body(run_id: int, summary: Summary) -> None:
-        store_papers(store, read_inputs(specs, fmt, stdin=stdin), run_id, summary, reporter)
+        store_papers(store, papers, run_id, summary, reporter)
         summary.stats_skipped = github is None
         if github is not None:
             names = store.names_to_fetch((Status.PENDING, Status.ERROR))
