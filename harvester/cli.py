@@ -12,6 +12,7 @@ import os
 import shlex
 import signal
 import sys
+import time
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -113,6 +114,14 @@ MaxWaitOption = Annotated[
     typer.Option("--max-wait", help="Longest wait for a rate-limit reset before stopping."),
 ]
 TimeoutOption = Annotated[float, typer.Option("--timeout", min=1, help="Seconds per request.")]
+DryRunOption = Annotated[
+    bool,
+    typer.Option(
+        "--dry-run",
+        help="Print the names to fetch, the requests and rate-limit points they cost and the "
+        "expected time at the current budget; write nothing, fetch no repository data.",
+    ),
+]
 
 
 # -- error handling and progress ---------------------------------------------------------------
@@ -193,6 +202,20 @@ class RichReporter:
     def note(self, message: str) -> None:
         self.console.print(f"harvester: {message}", markup=False)
 
+    def sleep(self, seconds: float) -> None:
+        """The engine's waits: a countdown bar on a terminal for anything noticeable."""
+        if self._progress is None or seconds < 3:
+            time.sleep(seconds)
+            return
+        task = self._progress.add_task("waiting for GitHub", total=seconds)
+        end = time.monotonic() + seconds
+        try:
+            while (left := end - time.monotonic()) > 0:
+                time.sleep(min(0.5, left))
+                self._progress.update(task, completed=seconds - max(0.0, end - time.monotonic()))
+        finally:
+            self._progress.remove_task(task)
+
 
 def _on_sigterm(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt
@@ -248,6 +271,7 @@ def harvest_files(
     concurrency: ConcurrencyOption = 1,
     max_wait: MaxWaitOption = "15m",
     timeout: TimeoutOption = 30.0,
+    dry_run: DryRunOption = False,
 ) -> None:
     """Harvest paper files (HF daily_papers JSON, JSON/JSONL/CSV records, arXiv Atom, listing
     text, plain text; .gz too) into the database, then fetch GitHub stats for their repos."""
@@ -258,11 +282,17 @@ def harvest_files(
             settings = harvest.GitHubSettings(api_urls(github_url), read_token(), timeout)
         options = _engine_options(batch_size, concurrency, max_wait)
         store = Store(resolve_db_path(db))
+        papers = read_inputs(sources, input_format)
+        if dry_run:
+            github = harvest.GitHubSettings(api_urls(github_url), read_token(), timeout)
+            count, estimate = harvest.dry_run_harvest(store, papers, github, options)
+            typer.echo(f"dry run: {count} papers read; {estimate.describe()}")
+            return
         reporter = RichReporter()
         with reporter.running():
             summary = harvest.harvest(
                 store,
-                read_inputs(sources, input_format),
+                papers,
                 args=_args(),
                 github=settings,
                 options=options,
@@ -293,6 +323,7 @@ def refresh(
     concurrency: ConcurrencyOption = 1,
     max_wait: MaxWaitOption = "15m",
     timeout: TimeoutOption = 30.0,
+    dry_run: DryRunOption = False,
 ) -> None:
     """Fetch names still pending (or in error) and re-fetch stale repositories."""
 
@@ -313,6 +344,13 @@ def refresh(
         store = Store(resolve_db_path(db))
         if not store.path.exists():
             raise errors.StoreError(f"no database at {store.path}; run `harvester harvest` first")
+        options = _engine_options(batch_size, concurrency, max_wait)
+        if dry_run:
+            estimate = harvest.dry_run_refresh(
+                store, settings, options, stale_after=stale, statuses=statuses, limit=limit
+            )
+            typer.echo(f"dry run: {estimate.describe()}")
+            return
         reporter = RichReporter()
         with reporter.running():
             summary = harvest.refresh(
@@ -322,7 +360,7 @@ def refresh(
                 stale_after=stale,
                 statuses=statuses,
                 limit=limit,
-                options=_engine_options(batch_size, concurrency, max_wait),
+                options=options,
                 reporter=reporter,
             )
         _finish(summary)

@@ -16,9 +16,11 @@ from typing import Protocol
 
 from harvester import links
 from harvester.config import ApiUrls, Secret
-from harvester.errors import HarvesterError, Interrupted
-from harvester.github.engine import Engine, EngineOptions, EngineReport, Reporter
+from harvester.errors import GitHubError, HarvesterError, Interrupted
+from harvester.github.budget import Plan, Reporter, plan
+from harvester.github.engine import Engine, EngineOptions, EngineReport
 from harvester.github.graphql import GraphQLClient
+from harvester.github.parse import NetworkError, RateInfo, rate_from_rate_limit
 from harvester.github.rest import RestClient
 from harvester.models import Outcome, Paper, Status
 from harvester.store import JobLock, Store
@@ -37,6 +39,10 @@ class GitHubSettings:
 
 class HarvestReporter(Reporter, Protocol):
     def papers(self, read: int) -> None: ...
+
+    def sleep(self, seconds: float) -> None:
+        """Wait (rate limits, backoff); a terminal reporter shows the countdown."""
+        ...
 
 
 @dataclass(slots=True)
@@ -93,7 +99,7 @@ class _OutcomeSink:
 
 
 def make_engine(
-    settings: GitHubSettings, options: EngineOptions, reporter: Reporter | None = None
+    settings: GitHubSettings, options: EngineOptions, reporter: HarvestReporter | None = None
 ) -> Engine:
     rest = RestClient(
         settings.urls.rest,
@@ -106,7 +112,9 @@ def make_engine(
         if settings.token is not None
         else None
     )
-    return Engine(rest, graphql, options, reporter=reporter)
+    if reporter is None:
+        return Engine(rest, graphql, options)
+    return Engine(rest, graphql, options, reporter=reporter, sleep=reporter.sleep)
 
 
 def _batches(papers: Iterable[Paper], size: int) -> Iterator[list[Paper]]:
@@ -232,6 +240,80 @@ def refresh(
             fetch(store, names, run_id, engine, summary, use_etags=True)
 
     return run_job(store, "refresh", args, body)
+
+
+DEFAULT_LATENCY = 0.3  # seconds per request assumed when GitHub cannot be timed
+
+
+def probe_budget(github: GitHubSettings, resource: str) -> tuple[RateInfo | None, float]:
+    """Ask ``GET /rate_limit`` (free: it costs no rate limit) for the budget of ``resource``
+    and time the round trip. (None, default latency) when GitHub cannot be reached."""
+    rest = RestClient(github.urls.rest, github.token, timeout=min(github.timeout, 10.0))
+    try:
+        started = time.perf_counter()
+        reply = rest.rate_limit()
+        latency = time.perf_counter() - started
+    except NetworkError:
+        return None, DEFAULT_LATENCY
+    finally:
+        rest.close()
+    if reply.status == 401:
+        raise GitHubError("GitHub rejected the token (HTTP 401); check GITHUB_TOKEN / GH_TOKEN")
+    return rate_from_rate_limit(reply.payload, resource), latency
+
+
+def estimate(
+    names: Sequence[str], github: GitHubSettings, options: EngineOptions, *, free: int = 0
+) -> Plan:
+    """The cost of fetching ``names`` at the budget GitHub reports now (for ``--dry-run``)."""
+    graphql = github.token is not None
+    if not names:
+        return plan(
+            0,
+            graphql=graphql,
+            batch_size=options.batch_size,
+            rate=None,
+            latency=DEFAULT_LATENCY,
+            now=dt.datetime.now(dt.UTC),
+        )
+    rate, latency = probe_budget(github, "graphql" if graphql else "core")
+    return plan(
+        len(names),
+        graphql=graphql,
+        batch_size=options.batch_size,
+        rate=rate,
+        latency=latency,
+        now=dt.datetime.now(dt.UTC),
+        free=free,
+    )
+
+
+def dry_run_harvest(
+    store: Store, papers: Iterable[Paper], github: GitHubSettings, options: EngineOptions
+) -> tuple[int, Plan]:
+    """Read the papers and count what a harvest would fetch, writing nothing anywhere."""
+    count = 0
+    cited: set[str] = set()
+    for paper in papers:
+        count += 1
+        cited.update(m.repo_name for m in links.mentions_for(paper) if m.kind == "repo")
+    names = set(store.unsettled(cited)) | set(store.names_to_fetch((Status.PENDING, Status.ERROR)))
+    return count, estimate(sorted(names), github, options)
+
+
+def dry_run_refresh(
+    store: Store,
+    github: GitHubSettings,
+    options: EngineOptions,
+    *,
+    stale_after: dt.timedelta | None,
+    statuses: Sequence[str],
+    limit: int | None,
+) -> Plan:
+    stale_before = dt.datetime.now(dt.UTC) - stale_after if stale_after is not None else None
+    names = store.names_to_fetch(statuses, stale_before, limit)
+    free = len(store.etags_for(names)) if github.token is None else 0
+    return estimate(names, github, options, free=free)
 
 
 def describe(summary: Summary) -> str:

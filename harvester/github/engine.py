@@ -26,16 +26,15 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, replace
-from typing import Protocol
+from dataclasses import dataclass
 
 from harvester.errors import GitHubError
+from harvester.github.budget import Budget, Reporter, SilentReporter, StopFetching, utcnow
 from harvester.github.graphql import GraphQLClient
 from harvester.github.parse import (
     MAX_BATCH,
     RATE_LIMIT_TYPES,
     NetworkError,
-    RateInfo,
     Reply,
     build_query,
     outcome_from_rest,
@@ -62,113 +61,12 @@ class EngineOptions:
     secondary_min_wait: float = SECONDARY_MIN_WAIT
 
 
-class Reporter(Protocol):
-    def progress(self, done: int, total: int) -> None: ...
-    def waiting(self, seconds: float, until: dt.datetime, reason: str) -> None: ...
-    def note(self, message: str) -> None: ...
-
-
-class SilentReporter:
-    def progress(self, done: int, total: int) -> None:
-        pass
-
-    def waiting(self, seconds: float, until: dt.datetime, reason: str) -> None:
-        pass
-
-    def note(self, message: str) -> None:
-        pass
-
-
-class StopFetching(Exception):
-    """The job must stop now; what is not fetched stays pending and a rerun resumes."""
-
-
 @dataclass(slots=True)
 class EngineReport:
     settled: int = 0  # names with an outcome
     requests: int = 0
     waited: float = 0.0
     stopped: str | None = None
-
-
-def _utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-class Budget:
-    """Rate-limit budgets per resource (``core``, ``graphql``), shared by worker threads."""
-
-    def __init__(
-        self,
-        max_wait: float,
-        sleep: Callable[[float], None],
-        now: Callable[[], dt.datetime],
-        reporter: Reporter,
-    ) -> None:
-        self.max_wait = max_wait
-        self._sleep = sleep
-        self._now = now
-        self._reporter = reporter
-        self._lock = threading.Lock()
-        self._state: dict[str, RateInfo] = {}
-        self.waited = 0.0
-
-    def acquire(self, resource: str, cost: int) -> None:
-        """Return when a request of ``cost`` can be sent (reserving it); wait for the reset
-        when the budget is known to be short, or stop when that is beyond ``max_wait``."""
-        while True:
-            with self._lock:
-                info = self._state.get(resource)
-                now = self._now()
-                if info is None or info.remaining is None:
-                    return  # unknown: send, and learn the budget from the answer
-                if info.reset_at is None or info.reset_at <= now:
-                    del self._state[resource]  # the window is over: unknown again
-                    return
-                if info.remaining >= cost:
-                    self._state[resource] = replace(info, remaining=info.remaining - cost)
-                    return
-                until = info.reset_at
-                seconds = (until - now).total_seconds() + 1.0
-            if seconds > self.max_wait:
-                raise StopFetching(
-                    f"GitHub's {resource} budget is spent until {until:%H:%M} UTC "
-                    f"({_human(seconds)} away), longer than --max-wait {_human(self.max_wait)}"
-                )
-            self._reporter.waiting(seconds, until, f"{resource} rate limit")
-            self._sleep(seconds)
-            self.add_wait(seconds)
-            with self._lock:
-                current = self._state.get(resource)
-                if current is not None and current.reset_at == until:
-                    del self._state[resource]
-
-    def add_wait(self, seconds: float) -> None:
-        with self._lock:
-            self.waited += seconds
-
-    def update(self, info: RateInfo) -> None:
-        if info.remaining is None:
-            return
-        with self._lock:
-            self._state[info.resource] = info
-
-    def spent(self, resource: str, reset_at: dt.datetime) -> None:
-        with self._lock:
-            self._state[resource] = RateInfo(resource, None, 0, reset_at)
-
-    def snapshot(self) -> dict[str, RateInfo]:
-        with self._lock:
-            return dict(self._state)
-
-
-def _human(seconds: float) -> str:
-    seconds = max(0, math.ceil(seconds))
-    if seconds < 120:
-        return f"{seconds}s"
-    if seconds < 7200:
-        return f"{seconds // 60}m"
-    return f"{seconds // 3600}h{(seconds % 3600) // 60:02d}m"
 
 
 class Engine:
@@ -180,7 +78,7 @@ class Engine:
         *,
         reporter: Reporter | None = None,
         sleep: Callable[[float], None] = time.sleep,
-        now: Callable[[], dt.datetime] = _utcnow,
+        now: Callable[[], dt.datetime] = utcnow,
         rng: random.Random | None = None,
     ) -> None:
         self.rest = rest

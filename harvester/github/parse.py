@@ -157,6 +157,21 @@ def rate_from_headers(headers: Mapping[str, str], default_resource: str = "core"
     )
 
 
+def rate_from_rate_limit(payload: Any, resource: str) -> RateInfo | None:
+    """One resource of a ``GET /rate_limit`` answer (``core``, ``graphql``, ...)."""
+    resources = payload.get("resources") if isinstance(payload, dict) else None
+    node = resources.get(resource) if isinstance(resources, dict) else None
+    if not isinstance(node, dict):
+        return None
+    reset = _int(node.get("reset"))
+    return RateInfo(
+        resource=resource,
+        limit=_int(node.get("limit")),
+        remaining=_int(node.get("remaining")),
+        reset_at=dt.datetime.fromtimestamp(reset, dt.UTC) if reset is not None else None,
+    )
+
+
 def rate_from_graphql(node: Any) -> RateInfo | None:
     if not isinstance(node, dict):
         return None

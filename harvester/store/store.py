@@ -341,14 +341,31 @@ class Store:
         )
         if limit is not None:
             query += f" LIMIT {int(limit)}"
-        with self.transaction() as con:
+        if not self.path.exists():
+            return []
+        with self.reader() as con:
             return [r[0] for r in con.execute(query, params).fetchall()]
+
+    def unsettled(self, names: Iterable[str]) -> list[str]:
+        """Which of ``names`` a harvest would fetch: not stored yet, or pending/error.
+        Read-only (for ``--dry-run``); a database that does not exist yet settles nothing."""
+        wanted = sorted(set(names))
+        if not self.path.exists():
+            return wanted
+        with self.reader() as con:
+            settled = {
+                r[0]
+                for r in con.execute(
+                    "SELECT repo_name FROM repo_names WHERE status NOT IN ('pending', 'error')"
+                ).fetchall()
+            }
+        return [n for n in wanted if n not in settled]
 
     def etags_for(self, names: Sequence[str]) -> dict[str, str]:
         """Stored REST ETags of the repositories these names point at (for 304 refreshes)."""
-        if not names:
+        if not names or not self.path.exists():
             return {}
-        with self.transaction() as con:
+        with self.reader() as con:
             rows = con.execute(
                 "SELECT q.name, r.etag FROM (SELECT unnest(?::VARCHAR[]) AS name) q"
                 " LEFT JOIN repo_names n ON n.repo_name = q.name"
@@ -401,6 +418,14 @@ class Store:
             con.execute(
                 "UPDATE repos SET fetched_at = ?"
                 " WHERE repo_id IN (SELECT repo_id FROM stage_unchanged)",
+                [now],
+            )
+            # A rename seen under a name nobody cited (a refresh asks by the current name) is
+            # kept as an alias of the same repository id, so it resolves if cited later.
+            con.execute(
+                "INSERT INTO repo_names (repo_name, repo_id, status, detail, first_seen_at)"
+                " SELECT name, repo_id, 'renamed', detail, ? FROM stage_names"
+                " WHERE status = 'renamed' ON CONFLICT DO NOTHING",
                 [now],
             )
             # Names that resolved: point them at their repository.
