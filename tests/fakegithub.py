@@ -1032,6 +1032,15 @@ class FakeGitHub:
             self.connections = 0
             self.server_time_total = 0.0
 
+    def refill(self) -> None:
+        """Start a fresh window for every budget now, as if ``reset_after`` had just passed
+        (for tests that record the client's waits instead of sleeping)."""
+        with self._lock:
+            now = time.time()
+            for budget in (self._core, self._core_anon, self._graphql):
+                budget.window_start = now
+                budget.used = 0
+
     @property
     def graphql_rate_limited(self) -> bool:
         """True while the GraphQL budget is spent; setting True spends it for a fresh window

@@ -39,6 +39,10 @@ class StopFetching(Exception):
     """The job must stop now; what is not fetched stays pending and a rerun resumes."""
 
 
+SKEW_GUARD = 5.0  # seconds waited at least after a refusal whose reset time has passed
+MAX_REFUSALS = 3  # refusals in a row, each after waiting for a reset, before giving up
+
+
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
@@ -103,8 +107,11 @@ class Budget:
             self._state[info.resource] = info
 
     def spent(self, resource: str, reset_at: dt.datetime) -> None:
+        """GitHub refused for lack of budget. A reset time already past (clock skew between
+        us and GitHub) still waits a little, so a refusal can never turn into a busy loop."""
+        earliest = self._now() + dt.timedelta(seconds=SKEW_GUARD)
         with self._lock:
-            self._state[resource] = RateInfo(resource, None, 0, reset_at)
+            self._state[resource] = RateInfo(resource, None, 0, max(reset_at, earliest))
 
     def snapshot(self) -> dict[str, RateInfo]:
         with self._lock:

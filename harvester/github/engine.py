@@ -29,7 +29,14 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 
 from harvester.errors import GitHubError
-from harvester.github.budget import Budget, Reporter, SilentReporter, StopFetching, utcnow
+from harvester.github.budget import (
+    MAX_REFUSALS,
+    Budget,
+    Reporter,
+    SilentReporter,
+    StopFetching,
+    utcnow,
+)
 from harvester.github.graphql import GraphQLClient
 from harvester.github.parse import (
     MAX_BATCH,
@@ -188,6 +195,7 @@ class Engine:
         final reply (possibly a 5xx after the retries); raises StopFetching or GitHubError."""
         failures = 0
         secondary = 0
+        refusals = 0
         while True:
             self.budget.acquire(resource, cost)
             try:
@@ -208,6 +216,12 @@ class Engine:
                     "check GITHUB_TOKEN / GH_TOKEN"
                 )
             if verdict == "primary":
+                refusals += 1
+                if refusals > MAX_REFUSALS:
+                    raise StopFetching(
+                        f"GitHub keeps refusing requests for lack of {resource} budget although "
+                        "it should have reset; try again later"
+                    )
                 continue  # acquire() now waits for the reset or stops
             if verdict == "secondary":
                 secondary += 1

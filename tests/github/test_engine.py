@@ -313,3 +313,21 @@ def test_github_enterprise_layout(fake: FakeGitHub) -> None:
         run(list(EXPECTED))
         assert run.statuses() == EXPECTED
     assert fake.requests_by_path  # both layouts were served by the same fake
+
+
+def test_refusals_after_waiting_for_the_reset_do_not_loop_forever(fake: FakeGitHub) -> None:
+    """If GitHub keeps refusing after every announced reset (clock skew, a stuck window),
+    the engine gives up after a few waits instead of spinning."""
+    fake.stop()
+    stuck = FakeGitHub(rest_limit=1, reset_after=3600.0).start()
+    try:
+        run = Run(stuck, token=False, max_wait=7200.0)  # waits are recorded; nothing refills
+        report = run(["o/a", "o/b"])
+        assert report.stopped is not None and "keeps refusing" in report.stopped
+        assert list(run.outcomes) == ["o/a"]
+        # o/a spends the budget; each of four tries for o/b waits first and is refused; the
+        # fourth refusal (more than MAX_REFUSALS = 3) stops the job
+        assert len(run.slept) == 4
+        assert stuck.rest_requests == 5
+    finally:
+        stuck.stop()
