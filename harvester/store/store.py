@@ -312,6 +312,40 @@ class Store:
             )
             return counts
 
+    # -- cursors of the live sources ---------------------------------------------------------
+
+    def cursor(self, source: str, query: str) -> dt.date | None:
+        """The newest date already harvested for ``source`` and ``query`` (None: never)."""
+        if not self.path.exists():
+            return None  # no database yet: nothing harvested, and nothing to create here
+        with self.transaction() as con:
+            row = con.execute(
+                "SELECT newest_date FROM source_cursors WHERE source = ? AND query = ?",
+                [source, query],
+            ).fetchone()
+        newest: dt.date | None = row[0] if row else None
+        return newest
+
+    def advance_cursor(self, source: str, query: str, newest: dt.date, run_id: int) -> dt.date:
+        """Move the cursor forward to ``newest`` (never back); returns the date now stored.
+
+        Call it only once the papers up to ``newest`` are committed: the next ``--since-last``
+        run starts from this date."""
+        with self.transaction() as con:
+            row = con.execute(
+                "INSERT INTO source_cursors (source, query, newest_date, updated_at, run_id)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (source, query) DO UPDATE SET"
+                " run_id = CASE WHEN EXCLUDED.newest_date > source_cursors.newest_date"
+                " THEN EXCLUDED.run_id ELSE source_cursors.run_id END,"
+                " newest_date = greatest(source_cursors.newest_date, EXCLUDED.newest_date),"
+                " updated_at = EXCLUDED.updated_at"
+                " RETURNING newest_date",
+                [source, query, newest, utcnow(), run_id],
+            ).fetchone()
+        assert row is not None
+        stored: dt.date = row[0]
+        return stored
+
     # -- names to fetch ----------------------------------------------------------------------
 
     def names_to_fetch(
@@ -499,6 +533,13 @@ class Store:
                 " ORDER BY run_id DESC LIMIT 5"
             ).fetchall()
             version = migrate.current_version(con)
+            cursors = (
+                con.execute(
+                    "SELECT source, query, newest_date FROM source_cursors ORDER BY source, query"
+                ).fetchall()
+                if version >= 2
+                else []
+            )
         return {
             "database": str(self.path),
             "schema_version": version,
@@ -510,6 +551,7 @@ class Store:
             "snapshots": snap[0],
             "snapshot_span": (snap[1], snap[2]),
             "runs": runs,
+            "cursors": cursors,
         }
 
 
