@@ -255,6 +255,7 @@ class FakeHF(_Fake):
     days_dir: Path | None = None
     days: dict[str, Any] = field(default_factory=dict)  # ISO date -> document, before the files
     search_days: tuple[str, ...] = ()
+    ignore_paging: bool = False  # answer every p with page 0, as an endpoint without paging would
 
     def document(self, day: dt.date) -> Any:
         if day.isoformat() in self.days:
@@ -267,6 +268,7 @@ class FakeHF(_Fake):
     def answer(self, path: str, params: dict[str, str]) -> Answer:
         try:
             page, limit = int(params.get("p", "0")), int(params.get("limit", "50"))
+            page = 0 if self.ignore_paging else page
         except ValueError:
             return _json(400, {"error": "p and limit must be integers"})
         if page < 0 or not 1 <= limit <= 100:
