@@ -47,11 +47,16 @@ __all__ = ["FakeArxiv", "FakeClock", "FakeHF", "Request", "atom_feed", "load_rec
 
 
 class FakeClock:
-    """Time that moves only when someone sleeps: spacing and backoff are checked instantly."""
+    """Time that moves only when someone sleeps, and a fixed today (UTC): spacing and backoff
+    are checked instantly, date ranges do not depend on the day the tests run."""
 
-    def __init__(self, start: float = 1000.0) -> None:
+    def __init__(self, start: float = 1000.0, day: dt.date = dt.date(2025, 11, 5)) -> None:
         self.t = start
+        self.day = day
         self.sleeps: list[float] = []
+
+    def today(self) -> dt.date:
+        return self.day
 
     def now(self) -> float:
         return self.t

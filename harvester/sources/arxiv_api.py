@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 from harvester.errors import InputError, SourceError, UsageError
 from harvester.models import Paper
-from harvester.sources import atom
+from harvester.sources import atom, polite
 from harvester.sources.polite import Clock, Policy, PoliteClient, WaitHook
 
 DEFAULT_URL = "https://export.arxiv.org"
@@ -92,13 +92,13 @@ class ArxivSource:
         query: ArxivQuery,
         *,
         api_url: str = DEFAULT_URL,
-        today: dt.date | None = None,
         clock: Clock | None = None,
         on_wait: WaitHook | None = None,
         on_page: PageHook | None = None,
     ) -> None:
+        clock = clock if clock is not None else polite.SYSTEM_CLOCK
         self.query = query
-        self.today = today or dt.datetime.now(dt.UTC).date()
+        self.today = clock.today()
         if query.start is not None and query.start > (query.end or self.today):
             raise UsageError(f"--from {query.start} is in the future (today is {self.today} UTC)")
         self.client = PoliteClient("arXiv API", api_url, POLICY, clock=clock, on_wait=on_wait)

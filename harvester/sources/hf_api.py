@@ -36,7 +36,7 @@ import httpx
 
 from harvester.errors import InputError, SourceError, UsageError
 from harvester.models import Paper
-from harvester.sources import hf_daily
+from harvester.sources import hf_daily, polite
 from harvester.sources.polite import Clock, Policy, PoliteClient, WaitHook
 
 NAME = "Hugging Face API"
@@ -56,9 +56,10 @@ PageHook = Callable[[int, int | None], None]  # (papers read so far, total if kn
 
 @dataclass(frozen=True, slots=True)
 class HfQuery:
-    """Exactly one of: a range of listing days (inclusive), an ISO week, a month, a search."""
+    """Exactly one of: a range of listing days (inclusive; an open end is today, UTC), an ISO
+    week, a month, a search."""
 
-    days: tuple[dt.date, dt.date] | None = None
+    days: tuple[dt.date, dt.date | None] | None = None
     week: str | None = None
     month: str | None = None
     search: str | None = None
@@ -68,7 +69,7 @@ class HfQuery:
         given = [v for v in (self.days, self.week, self.month, self.search) if v is not None]
         if len(given) != 1:
             raise UsageError("give one of --date, --from/--to, --week, --month, --query")
-        if self.days is not None and self.days[0] > self.days[1]:
+        if self.days is not None and self.days[1] is not None and self.days[0] > self.days[1]:
             raise UsageError(f"--from {self.days[0]} is after --to {self.days[1]}")
         if self.week is not None and not _is_week(self.week):
             raise UsageError(f"--week takes an ISO week such as 2025-W48, got {self.week!r}")
@@ -81,7 +82,7 @@ class HfQuery:
         if not 1 <= self.page_size <= PAGE_MAX:
             raise UsageError(f"--page-size must be 1..{PAGE_MAX}, got {self.page_size}")
 
-    def requests(self) -> Iterator[tuple[str, dict[str, str], dt.date | None]]:
+    def requests(self, today: dt.date) -> Iterator[tuple[str, dict[str, str], dt.date | None]]:
         """``(path, params, day)`` per request to page through; ``day`` dates undated items."""
         if self.search is not None:
             yield SEARCH, {"q": " ".join(self.search.split())}, None
@@ -90,7 +91,7 @@ class HfQuery:
         elif self.month is not None:
             yield DAILY, {"month": self.month}, None
         elif self.days is not None:
-            first, last = self.days
+            first, last = self.days[0], self.days[1] or today
             for n in range((last - first).days + 1):
                 day = first + dt.timedelta(days=n)
                 yield DAILY, {"date": day.isoformat()}, day
@@ -110,10 +111,12 @@ class HfSource:
         on_wait: WaitHook | None = None,
         on_page: PageHook | None = None,
     ) -> None:
+        clock = clock if clock is not None else polite.SYSTEM_CLOCK
         self.query = query
-        self.client = PoliteClient(
-            "Hugging Face API", api_url, POLICY, clock=clock, on_wait=on_wait
-        )
+        self.today = clock.today()
+        if query.days is not None and query.days[1] is None and query.days[0] > self.today:
+            raise UsageError(f"--from {query.days[0]} is in the future (today is {self.today} UTC)")
+        self.client = PoliteClient(NAME, api_url, POLICY, clock=clock, on_wait=on_wait)
         self.on_page = on_page
         self.newest: dt.date | None = None
         self.read = 0
@@ -128,7 +131,7 @@ class HfSource:
 
     def papers(self) -> Iterator[Paper]:
         size = self.query.page_size
-        for path, params, day in self.query.requests():
+        for path, params, day in self.query.requests(self.today):
             seen: set[str] = set()
             for page in itertools.count():
                 papers = self._page(path, {**params, "p": str(page), "limit": str(size)}, day)

@@ -14,8 +14,9 @@ GET, ``PoliteClient``:
 * returns every other answer (2xx, other 4xx) to the caller, which knows its source's error
   format and turns a refusal into a one-line SourceError.
 
-Time comes from a ``Clock``. ``SYSTEM_CLOCK`` is looked up when a client is built, so tests swap
-in a fake one (``monkeypatch.setattr(polite, "SYSTEM_CLOCK", fake)``) and never really sleep.
+Time, and today's date, come from a ``Clock``. ``SYSTEM_CLOCK`` is looked up when a source is
+built, so tests swap in a fake one (``monkeypatch.setattr(polite, "SYSTEM_CLOCK", fake)``) and
+never really sleep nor depend on the day they run.
 """
 
 from __future__ import annotations
@@ -46,10 +47,17 @@ class Clock(Protocol):
 
     def sleep(self, seconds: float) -> None: ...
 
+    def today(self) -> dt.date:
+        """Today's date in UTC: the open end of a date range."""
+        ...
+
 
 class _SystemClock:
     def now(self) -> float:
         return time.monotonic()
+
+    def today(self) -> dt.date:
+        return dt.datetime.now(dt.UTC).date()
 
     def sleep(self, seconds: float) -> None:
         if seconds > 0:

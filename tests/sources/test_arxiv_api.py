@@ -21,7 +21,7 @@ TODAY = dt.date(2025, 11, 5)
 
 @pytest.fixture
 def clock() -> FakeClock:
-    return FakeClock()
+    return FakeClock(day=TODAY)
 
 
 @pytest.fixture
@@ -33,7 +33,7 @@ def fake(clock: FakeClock) -> Iterator[FakeArxiv]:
 
 
 def _source(fake: FakeArxiv, clock: FakeClock, query: ArxivQuery, **kw: Any) -> ArxivSource:
-    return ArxivSource(query, api_url=fake.url, today=TODAY, clock=clock, **kw)
+    return ArxivSource(query, api_url=fake.url, clock=clock, **kw)
 
 
 def _recorded(name: str) -> bytes:
@@ -171,7 +171,7 @@ def test_open_ended_range_runs_to_today(fake: FakeArxiv, clock: FakeClock) -> No
         .endswith("[199101010000 TO 202501022359]")
     )
     with pytest.raises(UsageError, match="in the future"):
-        ArxivSource(ArxivQuery("x", start=dt.date(2025, 11, 6)), today=TODAY)
+        ArxivSource(ArxivQuery("x", start=dt.date(2025, 11, 6)), clock=clock)
 
 
 def test_cap_message_suggests_a_range_size(fake: FakeArxiv, clock: FakeClock) -> None:
@@ -211,7 +211,7 @@ def test_an_empty_page_before_the_total_is_retried_then_reported(
 
 
 def test_wrong_api_url_is_a_one_line_refusal(fake: FakeArxiv, clock: FakeClock) -> None:
-    source = ArxivSource(ArxivQuery("x"), api_url=fake.url + "/nope", today=TODAY, clock=clock)
+    source = ArxivSource(ArxivQuery("x"), api_url=fake.url + "/nope", clock=clock)
     with source, pytest.raises(SourceError) as caught:
         list(source.papers())
     assert str(caught.value) == (

@@ -177,3 +177,17 @@ def test_refusals_carry_the_hubs_message(clock: FakeClock) -> None:
 def test_bad_options_are_usage_errors(kwargs: dict[str, Any], message: str) -> None:
     with pytest.raises(UsageError, match=message):
         HfQuery(**kwargs)
+
+
+def test_an_open_range_ends_today_utc(clock: FakeClock) -> None:
+    with FakeHF(clock=clock.now, days={"2025-11-04": ITEMS[1:]}) as fake:
+        source, papers = _read(fake, clock, HfQuery(days=(D(2025, 11, 3), None)))
+    assert [r["date"] for r in fake.params("/api/daily_papers")] == [
+        "2025-11-03",
+        "2025-11-04",
+        "2025-11-05",  # the fake clock's today
+    ]
+    assert [p.paper_id for p in papers] == ["2511.00002"]
+    assert source.cursor_date() == D(2025, 11, 4)
+    with pytest.raises(UsageError, match="in the future"):
+        HfSource(HfQuery(days=(D(2025, 11, 6), None)), clock=clock)
