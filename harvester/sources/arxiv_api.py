@@ -111,6 +111,11 @@ class ArxivSource:
     def cursor_key(self) -> str:
         return normalize_query(self.query.query)
 
+    @property
+    def first_day(self) -> dt.date | None:
+        """The first submission day this run reads (None: from arXiv's beginning)."""
+        return self.query.start
+
     def cursor_date(self) -> dt.date | None:
         """Newest date ``--since-last`` may continue from once every paper read is committed.
 

@@ -125,6 +125,19 @@ class HfSource:
     def cursor_key(self) -> str | None:
         return None if self.query.search is not None else LISTINGS
 
+    @property
+    def first_day(self) -> dt.date | None:
+        """The first listing day this run reads (None for a search)."""
+        q = self.query
+        if q.days is not None:
+            return q.days[0]
+        if q.week is not None:
+            year, week = q.week.split("-W")
+            return dt.date.fromisocalendar(int(year), int(week), 1)
+        if q.month is not None:
+            return dt.date.fromisoformat(f"{q.month}-01")
+        return None
+
     def cursor_date(self) -> dt.date | None:
         """Newest listing day read (None for a search: results carry no listing day)."""
         return None if self.cursor_key is None else self.newest

@@ -326,25 +326,38 @@ class Store:
         newest: dt.date | None = row[0] if row else None
         return newest
 
-    def advance_cursor(self, source: str, query: str, newest: dt.date, run_id: int) -> dt.date:
-        """Move the cursor forward to ``newest`` (never back); returns the date now stored.
+    def advance_cursor(
+        self,
+        source: str,
+        query: str,
+        newest: dt.date,
+        run_id: int,
+        *,
+        read_from: dt.date | None = None,
+    ) -> dt.date:
+        """Move the cursor to ``newest`` when that is forward and leaves no gap; returns the date
+        now stored.
 
-        Call it only once the papers up to ``newest`` are committed: the next ``--since-last``
-        run starts from this date."""
+        ``read_from`` is the first day the run read (None: from the beginning). A run that began
+        after the stored date did not read the days in between, so it leaves the cursor alone:
+        ``--since-last`` must still read them. Call this only once the papers up to ``newest``
+        are committed."""
         with self.transaction() as con:
             row = con.execute(
-                "INSERT INTO source_cursors (source, query, newest_date, updated_at, run_id)"
-                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (source, query) DO UPDATE SET"
-                " run_id = CASE WHEN EXCLUDED.newest_date > source_cursors.newest_date"
-                " THEN EXCLUDED.run_id ELSE source_cursors.run_id END,"
-                " newest_date = greatest(source_cursors.newest_date, EXCLUDED.newest_date),"
-                " updated_at = EXCLUDED.updated_at"
-                " RETURNING newest_date",
-                [source, query, newest, utcnow(), run_id],
+                "SELECT newest_date FROM source_cursors WHERE source = ? AND query = ?",
+                [source, query],
             ).fetchone()
-        assert row is not None
-        stored: dt.date = row[0]
-        return stored
+            current: dt.date | None = row[0] if row else None
+            if current is not None and (
+                newest <= current or (read_from is not None and read_from > current)
+            ):
+                return current
+            con.execute(
+                "INSERT OR REPLACE INTO source_cursors"
+                " (source, query, newest_date, updated_at, run_id) VALUES (?, ?, ?, ?, ?)",
+                [source, query, newest, utcnow(), run_id],
+            )
+        return newest
 
     # -- names to fetch ----------------------------------------------------------------------
 

@@ -86,9 +86,11 @@ def test_week_and_month(fake: FakeHF, clock: FakeClock) -> None:
     assert {p.paper_id for p in papers} == expected
     assert {r["week"] for r in fake.params("/api/daily_papers")} == {"2025-W38"}
     assert source.cursor_date() == D(2025, 9, 19)
+    assert source.first_day == D(2025, 9, 15)
     source, papers = _read(fake, clock, HfQuery(month="2025-09"))
     assert len(papers) == 347  # the September 2025 count the README shows for the same files
     assert source.cursor_date() == D(2025, 9, 30)
+    assert source.first_day == D(2025, 9, 1)
 
 
 @pytest.mark.shared
@@ -96,7 +98,7 @@ def test_search_has_no_cursor(fake: FakeHF, clock: FakeClock) -> None:
     source, papers = _read(fake, clock, HfQuery(search="  Agent  "))
     assert fake.params("/api/papers/search")[0]["q"] == "Agent"
     assert papers and all("agent" in (p.title or "").lower() for p in papers)
-    assert source.cursor_key is None and source.cursor_date() is None
+    assert source.cursor_key is None and source.cursor_date() is None and source.first_day is None
 
 
 ITEMS = [

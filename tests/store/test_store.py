@@ -257,7 +257,7 @@ def test_cursor_starts_empty_without_creating_a_database(store: Store) -> None:
     assert not store.path.exists()
 
 
-def test_cursor_only_moves_forward_per_source_and_query(store: Store) -> None:
+def test_cursor_moves_forward_without_gaps_per_source_and_query(store: Store) -> None:
     run, _ = store.begin_run("harvest", "t")
     day = dt.date(2025, 11, 3)
     assert store.advance_cursor("arxiv", "cat:cs.LG", day, run) == day
@@ -266,10 +266,15 @@ def test_cursor_only_moves_forward_per_source_and_query(store: Store) -> None:
     assert store.advance_cursor("hf_daily", "", day + dt.timedelta(days=1), run) == dt.date(
         2025, 11, 4
     )
-    assert store.cursor("arxiv", "cat:cs.LG") == day
+    # a run that began after the cursor left days unread in between: the cursor stays
+    later = dt.date(2025, 11, 10)
+    assert store.advance_cursor("arxiv", "cat:cs.LG", later, run + 2, read_from=later) == day
+    # one that began on or before it reads on without a gap
+    assert store.advance_cursor("arxiv", "cat:cs.LG", later, run + 3, read_from=day) == later
+    assert store.cursor("arxiv", "cat:cs.LG") == later
     assert store.cursor("arxiv", "cat:cs.CV") is None
     assert store.cursor("hf_daily", "") == dt.date(2025, 11, 4)
-    assert _rows(store, "SELECT run_id FROM source_cursors WHERE source = 'arxiv'") == [(run,)]
+    assert _rows(store, "SELECT run_id FROM source_cursors WHERE source = 'arxiv'") == [(run + 3,)]
     assert [c[:2] for c in store.summary()["cursors"]] == [("arxiv", "cat:cs.LG"), ("hf_daily", "")]
 
 
