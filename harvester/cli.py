@@ -356,12 +356,10 @@ def _harvest_live(
     options: EngineOptions,
 ) -> None:
     """Run ``source`` through ``harvest.harvest``; once its papers are committed, move its
-    ``--since-last`` cursor to the newest date read."""
-    settings = None
-    if not no_stats:
-        settings = harvest.GitHubSettings(api_urls(github_url), read_token(), timeout)
+    ``--since-last`` cursor to the newest date read. Closes the source's connection."""
 
     def committed(run_id: int) -> None:
+        source.close()  # every page is read: no need to hold the connection during GitHub work
         key, newest, first = source.cursor_key, source.cursor_date(), source.first_day
         if key is None or newest is None:
             return
@@ -374,16 +372,20 @@ def _harvest_live(
         else:
             reporter.note(f"{what}: harvested up to {stored}; --since-last continues from there")
 
-    with source, reporter.running():
-        summary = harvest.harvest(
-            store,
-            source.papers(),
-            args=_args(),
-            github=settings,
-            options=options,
-            reporter=reporter,
-            papers_committed=committed,
-        )
+    with source:
+        settings = None
+        if not no_stats:
+            settings = harvest.GitHubSettings(api_urls(github_url), read_token(), timeout)
+        with reporter.running():
+            summary = harvest.harvest(
+                store,
+                source.papers(),
+                args=_args(),
+                github=settings,
+                options=options,
+                reporter=reporter,
+                papers_committed=committed,
+            )
     _finish(summary)
 
 
