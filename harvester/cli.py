@@ -120,7 +120,9 @@ MaxWaitOption = Annotated[
     str,
     typer.Option("--max-wait", help="Longest wait for a rate-limit reset before stopping."),
 ]
-TimeoutOption = Annotated[float, typer.Option("--timeout", min=1, help="Seconds per request.")]
+TimeoutOption = Annotated[
+    float, typer.Option("--timeout", min=1, help="Seconds per GitHub request.")
+]
 NoStatsOption = Annotated[bool, typer.Option("--no-stats", help="Skip GitHub; names stay pending.")]
 DAY = ["%Y-%m-%d"]
 FromOption = Annotated[
@@ -325,7 +327,13 @@ def harvest_files(
 
 
 def _start_day(
-    store: Store, source: str, key: str, since_last: bool, first: dt.datetime | None, what: str
+    store: Store,
+    source: str,
+    key: str,
+    since_last: bool,
+    first: dt.datetime | None,
+    last: dt.datetime | None,
+    what: str,
 ) -> dt.date | None:
     """The first day to read: ``--from``; with ``--since-last`` the stored cursor, or ``--from``
     for the first run of this source and query."""
@@ -334,6 +342,10 @@ def _start_day(
         return start
     cursor = store.cursor(source, key)
     if cursor is not None:
+        if last is not None and cursor > last.date():
+            raise errors.UsageError(
+                f"--since-last: {what} continues from {cursor}, after --to {last.date()}"
+            )
         stderr.print(f"harvester: --since-last: {what} continues from {cursor}", markup=False)
         return cursor
     if start is None:
@@ -441,7 +453,7 @@ def harvest_arxiv(
         store = Store(resolve_db_path(db))
         key = arxiv_api.normalize_query(query)
         what = f"arXiv query {key!r}"
-        start = _start_day(store, arxiv_api.SOURCE, key, since_last, from_, what)
+        start = _start_day(store, arxiv_api.SOURCE, key, since_last, from_, to, what)
         end = to.date() if to is not None else None
         wanted = ArxivQuery(query, start, end, limit=max_results, page_size=page_size)
         reporter = RichReporter()
@@ -538,7 +550,7 @@ def harvest_hf(
         if date is not None:
             days = (date.date(), date.date())
         elif since_last or from_ is not None:
-            start = _start_day(store, hf_api.SOURCE, hf_api.LISTINGS, since_last, from_, what)
+            start = _start_day(store, hf_api.SOURCE, hf_api.LISTINGS, since_last, from_, to, what)
             assert start is not None  # --from given, or --since-last found a cursor or refused
             days = (start, to.date() if to is not None else None)
         wanted = HfQuery(days=days, week=week, month=month, search=query, page_size=page_size)

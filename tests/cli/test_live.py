@@ -146,6 +146,9 @@ def test_arxiv_since_last_continues_and_a_failed_run_skips_nothing(
     assert out.code == 0, out.stderr
     assert cli.one("SELECT count(*) FROM papers") == 5
     assert cli.one("SELECT newest_date FROM source_cursors") == dt.date(2025, 11, 7)
+    late = cli(*run, "--since-last", "--to", "2025-11-06")
+    assert late.code == errors.EXIT_USAGE
+    assert "continues from 2025-11-07, after --to 2025-11-06" in _one_line(late.stderr)
     status = cli("status")
     assert "--since-last arxiv 'cat:cs.LG'  2025-11-07" in status.stdout
 
