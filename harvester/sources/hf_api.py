@@ -148,16 +148,19 @@ class HfSource:
             seen: set[str] = set()
             for page in itertools.count():
                 papers = self._page(path, {**params, "p": str(page), "limit": str(size)}, day)
-                new = [p for p in papers if p.paper_id not in seen]
-                for paper in new:
+                fresh = 0
+                for paper in papers:
+                    if paper.paper_id in seen:
+                        continue
                     seen.add(paper.paper_id)
+                    fresh += 1
                     if paper.listed_on and (self.newest is None or paper.listed_on > self.newest):
                         self.newest = paper.listed_on
                     self.read += 1
                     yield paper
                 if self.on_page is not None:
                     self.on_page(self.read, None)
-                if len(papers) < size or not new:
+                if len(papers) < size or not fresh:
                     break
 
     def _page(self, path: str, params: dict[str, str], day: dt.date | None) -> list[Paper]:

@@ -139,10 +139,10 @@ def test_repo_hints_in_both_shapes_become_mentions(clock: FakeClock) -> None:
 
 
 def test_paging_stops_when_a_page_brings_nothing_new(clock: FakeClock) -> None:
-    items = [{"paper": {"id": f"2511.0000{i}", "title": f"P{i}"}} for i in range(1, 5)]
+    items = [{"paper": {"id": f"2511.0000{i}", "title": f"P{i}"}} for i in (1, 2, 3, 3)]
     with FakeHF(clock=clock.now, days={"2025-11-03": items}, ignore_paging=True) as fake:
         _, papers = _read(fake, clock, HfQuery(days=(D(2025, 11, 3),) * 2, page_size=4))
-    assert len(papers) == 4
+    assert [p.paper_id for p in papers] == ["2511.00001", "2511.00002", "2511.00003"]
     assert [r["p"] for r in fake.params("/api/daily_papers")] == ["0", "1"]
 
 
