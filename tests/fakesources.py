@@ -20,8 +20,9 @@ with ``p`` (from 0) and ``limit`` (default 50, at most 100). A page keeps its da
 Python-repr strings). A day with no listing is an empty array; week and month join their days.
 ``GET /api/papers/search?q=`` returns the items of ``search_days`` whose title contains ``q``
 (case-insensitive), paged the same way. A malformed date, week, month, limit or a missing ``q``
-is a 400 with a ``{"error": ...}`` body, the Hub's error shape. Simplification: the archived days
-were saved without paging, so a day holds at most what one default page held then (50).
+is a 400 with a ``{"error": ...}`` body, the Hub's error shape. Note: no archived day holds more
+than 50 items (2025-09-30 holds exactly 50), which looks like one default page saved unpaged; the
+fake serves what was archived.
 """
 
 from __future__ import annotations
