@@ -37,6 +37,7 @@ from harvester import __version__, errors, harvest, links, reports
 from harvester.config import (
     DEFAULT_DB,
     DEFAULT_GITHUB_URL,
+    api_root,
     api_urls,
     parse_duration,
     read_token,
@@ -47,7 +48,9 @@ from harvester.github.engine import EngineOptions
 from harvester.models import Status
 from harvester.render import FORMATS, render
 from harvester.sources import FORMATS as INPUT_FORMATS
-from harvester.sources import read_inputs
+from harvester.sources import arxiv_api, hf_api, read_inputs
+from harvester.sources.arxiv_api import ArxivQuery, ArxivSource
+from harvester.sources.hf_api import HfQuery, HfSource
 from harvester.store import Store
 
 T = TypeVar("T")
@@ -56,9 +59,12 @@ stderr = Console(stderr=True, highlight=False, soft_wrap=True)  # one message, o
 
 class _DefaultToFiles(TyperGroup):
     """``harvester harvest PATH...`` runs the hidden ``files`` subcommand; live sources are
-    named subcommands (``harvester harvest arxiv ...``)."""
+    named subcommands (``harvester harvest arxiv ...``). ``harvester harvest --help`` is the
+    group's own help, so the live sources can be discovered."""
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if args[:1] in (["--help"], ["-h"]):
+            return super().parse_args(ctx, args)
         if not args or args[0] not in self.commands:
             args = ["files", *args]
         return super().parse_args(ctx, args)
@@ -74,7 +80,9 @@ app = typer.Typer(
 )
 harvest_app = typer.Typer(
     cls=_DefaultToFiles,
-    help="Read papers (files, or live sources) into the database and fetch repository stats.",
+    help="Read papers into the database and fetch repository stats. `harvester harvest PATH...` "
+    "reads files, directories, globs or - (its options: `harvester harvest files --help`); the "
+    "commands below read live sources.",
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 app.add_typer(harvest_app, name="harvest")
@@ -113,7 +121,37 @@ MaxWaitOption = Annotated[
     str,
     typer.Option("--max-wait", help="Longest wait for a rate-limit reset before stopping."),
 ]
-TimeoutOption = Annotated[float, typer.Option("--timeout", min=1, help="Seconds per request.")]
+TimeoutOption = Annotated[
+    float, typer.Option("--timeout", min=1, help="Seconds per GitHub request.")
+]
+NoStatsOption = Annotated[bool, typer.Option("--no-stats", help="Skip GitHub; names stay pending.")]
+DAY = ["%Y-%m-%d"]
+FromOption = Annotated[
+    dt.datetime | None,
+    typer.Option(
+        "--from",
+        formats=DAY,
+        help="First day to read (UTC, YYYY-MM-DD). With --since-last: where the first run starts.",
+        show_default=False,
+    ),
+]
+ToOption = Annotated[
+    dt.datetime | None,
+    typer.Option(
+        "--to",
+        formats=DAY,
+        help="Last day to read, included (UTC, YYYY-MM-DD). Default: today.",
+        show_default=False,
+    ),
+]
+SinceLastOption = Annotated[
+    bool,
+    typer.Option(
+        "--since-last",
+        help="Continue from the newest date already harvested for this source and query "
+        "(that day is read again; nothing is stored twice). For a daily cron job.",
+    ),
+]
 DryRunOption = Annotated[
     bool,
     typer.Option(
@@ -216,6 +254,23 @@ class RichReporter:
         finally:
             self._progress.remove_task(task)
 
+    def retry_wait(self, seconds: float, why: str) -> None:
+        """A live source waits before retrying: say why and until when."""
+        self.waiting(seconds, dt.datetime.now(dt.UTC) + dt.timedelta(seconds=seconds), why)
+
+    def source_pages(self, label: str) -> Callable[[int, int | None], None]:
+        """A progress hook for a live source: papers received so far, of ``total`` if known."""
+        task: list[TaskID] = []
+
+        def update(read: int, total: int | None) -> None:
+            if self._progress is None:
+                return
+            if not task:
+                task.append(self._progress.add_task(label, total=total))
+            self._progress.update(task[0], completed=read, total=total)
+
+        return update
+
 
 def _on_sigterm(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt
@@ -263,9 +318,7 @@ def harvest_files(
             help=f"Force the input format: {', '.join(INPUT_FORMATS)}.",
         ),
     ] = None,
-    no_stats: Annotated[
-        bool, typer.Option("--no-stats", help="Skip GitHub; names stay pending.")
-    ] = False,
+    no_stats: NoStatsOption = False,
     github_url: GitHubUrlOption = DEFAULT_GITHUB_URL,
     batch_size: BatchOption = 100,
     concurrency: ConcurrencyOption = 1,
@@ -299,6 +352,255 @@ def harvest_files(
                 reporter=reporter,
             )
         _finish(summary)
+
+    _guard(body)
+
+
+def _start_day(
+    store: Store,
+    source: str,
+    key: str,
+    since_last: bool,
+    first: dt.datetime | None,
+    last: dt.datetime | None,
+    what: str,
+) -> dt.date | None:
+    """The first day to read: ``--from``; with ``--since-last`` the stored cursor, or ``--from``
+    for the first run of this source and query."""
+    start = first.date() if first is not None else None
+    if not since_last:
+        return start
+    cursor = store.cursor(source, key)
+    if cursor is not None:
+        if last is not None and cursor > last.date():
+            raise errors.UsageError(
+                f"--since-last: {what} continues from {cursor}, after --to {last.date()}"
+            )
+        stderr.print(f"harvester: --since-last: {what} continues from {cursor}", markup=False)
+        return cursor
+    if start is None:
+        raise errors.UsageError(
+            f"--since-last: nothing harvested yet for {what} in {store.path}; "
+            "give --from DATE for the first run"
+        )
+    return start
+
+
+def _harvest_live(
+    source: ArxivSource | HfSource,
+    store: Store,
+    reporter: RichReporter,
+    *,
+    what: str,
+    no_stats: bool,
+    github_url: str,
+    timeout: float,
+    options: EngineOptions,
+) -> None:
+    """Run ``source`` through ``harvest.harvest``; once its papers are committed, move its
+    ``--since-last`` cursor to the newest date read. Closes the source's connection."""
+
+    def committed(run_id: int) -> None:
+        source.close()  # every page is read: no need to hold the connection during GitHub work
+        key, newest, first = source.cursor_key, source.cursor_date(), source.first_day
+        if key is None or newest is None:
+            return
+        stored = store.advance_cursor(source.source, key, newest, run_id, read_from=first)
+        if stored < newest:
+            reporter.note(
+                f"{what}: this run began on {first}, after the newest date harvested before "
+                f"({stored}); --since-last still continues from {stored}, to fill the gap"
+            )
+        else:
+            reporter.note(f"{what}: harvested up to {stored}; --since-last continues from there")
+
+    with source:
+        settings = None
+        if not no_stats:
+            settings = harvest.GitHubSettings(api_urls(github_url), read_token(), timeout)
+        with reporter.running():
+            summary = harvest.harvest(
+                store,
+                source.papers(),
+                args=_args(),
+                github=settings,
+                options=options,
+                reporter=reporter,
+                papers_committed=committed,
+            )
+    _finish(summary)
+
+
+@harvest_app.command("arxiv")
+def harvest_arxiv(
+    query: Annotated[
+        str,
+        typer.Option(
+            "--query",
+            "-q",
+            help="arXiv search query, e.g. 'cat:cs.LG AND abs:bottleneck'.",
+            show_default=False,
+        ),
+    ],
+    from_: FromOption = None,
+    to: ToOption = None,
+    since_last: SinceLastOption = False,
+    max_results: Annotated[
+        int | None,
+        typer.Option(
+            "--max",
+            min=1,
+            max=arxiv_api.QUERY_CAP,
+            help="Read at most N papers: the oldest N of a range with a start, else the newest N.",
+        ),
+    ] = None,
+    page_size: Annotated[
+        int,
+        typer.Option("--page-size", min=1, max=arxiv_api.PAGE_MAX, help="Results per request."),
+    ] = arxiv_api.PAGE_MAX,
+    api_url: Annotated[
+        str,
+        typer.Option(
+            "--api-url",
+            envvar="HARVESTER_ARXIV_URL",
+            help="arXiv API root; requests go to ROOT/api/query.",
+        ),
+    ] = arxiv_api.DEFAULT_URL,
+    db: DbOption = Path(DEFAULT_DB),
+    no_stats: NoStatsOption = False,
+    github_url: GitHubUrlOption = DEFAULT_GITHUB_URL,
+    batch_size: BatchOption = 100,
+    concurrency: ConcurrencyOption = 1,
+    max_wait: MaxWaitOption = "15m",
+    timeout: TimeoutOption = 30.0,
+) -> None:
+    """Harvest papers from the arXiv API (3 s between requests, as arXiv asks), then fetch
+    GitHub stats for the repositories they link (abstracts and comments)."""
+
+    def body() -> None:
+        root = api_root(api_url, "--api-url")
+        options = _engine_options(batch_size, concurrency, max_wait)
+        store = Store(resolve_db_path(db))
+        key = arxiv_api.normalize_query(query)
+        what = f"arXiv query {key!r}"
+        start = _start_day(store, arxiv_api.SOURCE, key, since_last, from_, to, what)
+        end = to.date() if to is not None else None
+        wanted = ArxivQuery(query, start, end, limit=max_results, page_size=page_size)
+        reporter = RichReporter()
+        source = ArxivSource(
+            wanted,
+            api_url=root,
+            on_wait=reporter.retry_wait,
+            on_page=reporter.source_pages("arXiv"),
+        )
+        _harvest_live(
+            source,
+            store,
+            reporter,
+            what=what,
+            no_stats=no_stats,
+            github_url=github_url,
+            timeout=timeout,
+            options=options,
+        )
+
+    _guard(body)
+
+
+@harvest_app.command("hf")
+def harvest_hf(
+    date: Annotated[
+        dt.datetime | None,
+        typer.Option(
+            "--date", formats=DAY, help="One day's listing (YYYY-MM-DD).", show_default=False
+        ),
+    ] = None,
+    from_: FromOption = None,
+    to: ToOption = None,
+    week: Annotated[
+        str | None, typer.Option("--week", help="An ISO week's listings, e.g. 2025-W48.")
+    ] = None,
+    month: Annotated[
+        str | None, typer.Option("--month", help="A month's listings, e.g. 2025-11.")
+    ] = None,
+    query: Annotated[
+        str | None,
+        typer.Option("--query", "-q", help="Search papers by text instead of listings."),
+    ] = None,
+    since_last: SinceLastOption = False,
+    page_size: Annotated[
+        int, typer.Option("--page-size", min=1, max=hf_api.PAGE_MAX, help="Items per request.")
+    ] = hf_api.PAGE_MAX,
+    api_url: Annotated[
+        str,
+        typer.Option(
+            "--api-url",
+            envvar="HARVESTER_HF_URL",
+            help="Hugging Face root; requests go to ROOT/api/daily_papers, ROOT/api/papers/search.",
+        ),
+    ] = hf_api.DEFAULT_URL,
+    db: DbOption = Path(DEFAULT_DB),
+    no_stats: NoStatsOption = False,
+    github_url: GitHubUrlOption = DEFAULT_GITHUB_URL,
+    batch_size: BatchOption = 100,
+    concurrency: ConcurrencyOption = 1,
+    max_wait: MaxWaitOption = "15m",
+    timeout: TimeoutOption = 30.0,
+) -> None:
+    """Harvest Hugging Face Daily Papers (a day, a range of days, a week, a month) or a paper
+    search, with the githubRepo its authors gave, then fetch GitHub stats."""
+
+    def body() -> None:
+        given = {
+            "--date": date,
+            "--week": week,
+            "--month": month,
+            "--query": query,
+            "--since-last": since_last,
+        }
+        modes = [flag for flag, value in given.items() if value]
+        if from_ is not None or to is not None:
+            modes.append("--from/--to")
+        if len(modes) > 1 and set(modes) != {"--since-last", "--from/--to"}:
+            raise errors.UsageError(
+                f"{' and '.join(modes)} cannot be combined: give one of --date, --from/--to, "
+                "--week, --month, --query (--since-last takes --from/--to)"
+            )
+        if not modes:
+            raise errors.UsageError(
+                "say what to read: --date, --from/--to, --week, --month, --query or --since-last"
+            )
+        if to is not None and from_ is None and not since_last:
+            raise errors.UsageError("--to needs --from (or --since-last)")
+        root = api_root(api_url, "--api-url")
+        options = _engine_options(batch_size, concurrency, max_wait)
+        store = Store(resolve_db_path(db))
+        what = "Hugging Face daily listings"
+        days: tuple[dt.date, dt.date | None] | None = None
+        if date is not None:
+            days = (date.date(), date.date())
+        elif since_last or from_ is not None:
+            start = _start_day(store, hf_api.SOURCE, hf_api.LISTINGS, since_last, from_, to, what)
+            assert start is not None  # --from given, or --since-last found a cursor or refused
+            days = (start, to.date() if to is not None else None)
+        wanted = HfQuery(days=days, week=week, month=month, search=query, page_size=page_size)
+        reporter = RichReporter()
+        source = HfSource(
+            wanted,
+            api_url=root,
+            on_wait=reporter.retry_wait,
+            on_page=reporter.source_pages("Hugging Face"),
+        )
+        _harvest_live(
+            source,
+            store,
+            reporter,
+            what=what,
+            no_stats=no_stats,
+            github_url=github_url,
+            timeout=timeout,
+            options=options,
+        )
 
     _guard(body)
 
@@ -487,6 +789,10 @@ def status(
             ("first snapshot", info["snapshot_span"][0]),
             ("last snapshot", info["snapshot_span"][1]),
         ]
+        for source, query, newest in info["cursors"]:
+            rows.append(
+                (f"--since-last {source} {query!r}" if query else f"--since-last {source}", newest)
+            )
         for run in info["runs"]:
             run_id, command, state, started, _finished, *_rest, message = run
             rows.append(

@@ -1,4 +1,4 @@
-"""Configuration read in one place: the token, the GitHub API roots, the database path.
+"""Configuration read in one place: the token, the API roots, the database path.
 
 The token is wrapped in :class:`Secret` the moment it is read, so that printing, logging or
 formatting a settings object can never reveal it; only the HTTP clients call ``reveal()``.
@@ -81,6 +81,18 @@ def api_urls(github_url: str) -> ApiUrls:
         graphql_path = path + "/graphql"
     graphql = urlunsplit((parts.scheme, parts.netloc, graphql_path, "", ""))
     return ApiUrls(rest=rest, graphql=graphql)
+
+
+def api_root(value: str, option: str) -> str:
+    """Validate a live source's ``--api-url`` (an http(s) root; the paths under it stay the
+    real API's) and return it without a trailing slash."""
+    raw = value.strip()
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UsageError(f"{option} must be an http(s) URL such as https://HOST, got {raw!r}")
+    if parts.query or parts.fragment or parts.username or parts.password:
+        raise UsageError(f"{option} must not carry credentials, a query or a fragment")
+    return urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/"), "", ""))
 
 
 def resolve_db_path(value: str | os.PathLike[str]) -> Path:

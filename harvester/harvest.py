@@ -228,12 +228,19 @@ def harvest(
     github: GitHubSettings | None,
     options: EngineOptions | None = None,
     reporter: HarvestReporter | None = None,
+    papers_committed: Callable[[int], None] | None = None,
 ) -> Summary:
     """Store ``papers`` (any source: files, live APIs) with their links; then, unless ``github``
-    is None, fetch every name still pending or in error."""
+    is None, fetch every name still pending or in error.
+
+    ``papers_committed(run_id)`` runs once every paper has been read and committed, before the
+    GitHub work; a live source advances its ``--since-last`` cursor there, so a run that fails
+    while reading leaves the cursor where it was."""
 
     def body(run_id: int, summary: Summary) -> None:
         store_papers(store, papers, run_id, summary, reporter)
+        if papers_committed is not None:
+            papers_committed(run_id)
         summary.stats_skipped = github is None
         if github is not None:
             names = store.names_to_fetch((Status.PENDING, Status.ERROR))

@@ -312,6 +312,53 @@ class Store:
             )
             return counts
 
+    # -- cursors of the live sources ---------------------------------------------------------
+
+    def cursor(self, source: str, query: str) -> dt.date | None:
+        """The newest date already harvested for ``source`` and ``query`` (None: never)."""
+        if not self.path.exists():
+            return None  # no database yet: nothing harvested, and nothing to create here
+        with self.transaction() as con:
+            row = con.execute(
+                "SELECT newest_date FROM source_cursors WHERE source = ? AND query = ?",
+                [source, query],
+            ).fetchone()
+        newest: dt.date | None = row[0] if row else None
+        return newest
+
+    def advance_cursor(
+        self,
+        source: str,
+        query: str,
+        newest: dt.date,
+        run_id: int,
+        *,
+        read_from: dt.date | None = None,
+    ) -> dt.date:
+        """Move the cursor to ``newest`` when that is forward and leaves no gap; returns the date
+        now stored.
+
+        ``read_from`` is the first day the run read (None: from the beginning). A run that began
+        after the stored date did not read the days in between, so it leaves the cursor alone:
+        ``--since-last`` must still read them. Call this only once the papers up to ``newest``
+        are committed."""
+        with self.transaction() as con:
+            row = con.execute(
+                "SELECT newest_date FROM source_cursors WHERE source = ? AND query = ?",
+                [source, query],
+            ).fetchone()
+            current: dt.date | None = row[0] if row else None
+            if current is not None and (
+                newest <= current or (read_from is not None and read_from > current)
+            ):
+                return current
+            con.execute(
+                "INSERT OR REPLACE INTO source_cursors"
+                " (source, query, newest_date, updated_at, run_id) VALUES (?, ?, ?, ?, ?)",
+                [source, query, newest, utcnow(), run_id],
+            )
+        return newest
+
     # -- names to fetch ----------------------------------------------------------------------
 
     def names_to_fetch(
@@ -524,6 +571,13 @@ class Store:
                 " ORDER BY run_id DESC LIMIT 5"
             ).fetchall()
             version = migrate.current_version(con)
+            cursors = (
+                con.execute(
+                    "SELECT source, query, newest_date FROM source_cursors ORDER BY source, query"
+                ).fetchall()
+                if version >= 2
+                else []
+            )
         return {
             "database": str(self.path),
             "schema_version": version,
@@ -535,6 +589,7 @@ class Store:
             "snapshots": snap[0],
             "snapshot_span": (snap[1], snap[2]),
             "runs": runs,
+            "cursors": cursors,
         }
 
 

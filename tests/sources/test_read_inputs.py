@@ -156,6 +156,8 @@ def test_missing_paths_fail_before_anything_is_read(tmp_path: Path) -> None:
         read_inputs([str(empty_dir)])
 
 
+# mtime=0: these bytes become test ids, which must not depend on the second of collection
+# (pytest-xdist workers collect separately and refuse to run if their ids differ).
 GOOD_GZ = gzip.compress(b'{"title": "a"}\n' * 1000, mtime=0)
 
 

@@ -250,3 +250,46 @@ def test_begin_run_recovers_runs_left_running(store: Store) -> None:
     run, recovered = store.begin_run("harvest", "t")
     assert recovered == [dead] and run == dead + 1
     assert _rows(store, f"SELECT status FROM runs WHERE run_id = {dead}") == [("interrupted",)]
+
+
+def test_cursor_starts_empty_without_creating_a_database(store: Store) -> None:
+    assert store.cursor("arxiv", "cat:cs.LG") is None
+    assert not store.path.exists()
+
+
+def test_cursor_moves_forward_without_gaps_per_source_and_query(store: Store) -> None:
+    run, _ = store.begin_run("harvest", "t")
+    day = dt.date(2025, 11, 3)
+    assert store.advance_cursor("arxiv", "cat:cs.LG", day, run) == day
+    # an older range harvested later (a backfill) does not pull the cursor back
+    assert store.advance_cursor("arxiv", "cat:cs.LG", day - dt.timedelta(days=30), run + 1) == day
+    assert store.advance_cursor("hf_daily", "", day + dt.timedelta(days=1), run) == dt.date(
+        2025, 11, 4
+    )
+    # a run that began after the cursor left days unread in between: the cursor stays
+    later = dt.date(2025, 11, 10)
+    assert store.advance_cursor("arxiv", "cat:cs.LG", later, run + 2, read_from=later) == day
+    # one that began on or before it reads on without a gap
+    assert store.advance_cursor("arxiv", "cat:cs.LG", later, run + 3, read_from=day) == later
+    assert store.cursor("arxiv", "cat:cs.LG") == later
+    assert store.cursor("arxiv", "cat:cs.CV") is None
+    assert store.cursor("hf_daily", "") == dt.date(2025, 11, 4)
+    assert _rows(store, "SELECT run_id FROM source_cursors WHERE source = 'arxiv'") == [(run + 3,)]
+    assert [c[:2] for c in store.summary()["cursors"]] == [("arxiv", "cat:cs.LG"), ("hf_daily", "")]
+
+
+def test_version_1_database_is_upgraded_in_place(store: Store) -> None:
+    first = migrate.migrations()[0]
+    con = duckdb.connect(str(store.path))
+    con.execute(
+        "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name VARCHAR,"
+        " applied_at TIMESTAMPTZ DEFAULT now())"
+    )
+    con.execute(first.sql)
+    con.execute("INSERT INTO schema_version (version, name) VALUES (1, ?)", [first.name])
+    con.execute("INSERT INTO papers (paper_id, source) VALUES ('2501.00001', 'jsonl')")
+    con.close()
+    assert Store(store.path).summary()["cursors"] == []  # readers do not need the new table
+    assert store.cursor("arxiv", "x") is None
+    assert store.ensure() == migrate.LATEST >= 2
+    assert _rows(store, "SELECT paper_id FROM papers") == [("2501.00001",)]
