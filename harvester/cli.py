@@ -70,7 +70,38 @@ class _DefaultToFiles(TyperGroup):
         return super().parse_args(ctx, args)
 
 
+class _OneLineErrors(TyperGroup):
+    """Usage errors (bad option values, unknown commands) as one line on stderr, exit 2,
+    like every other error, instead of typer's multi-line panel."""
+
+    def main(  # type: ignore[override]
+        self,
+        args: Any = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, **extra)
+        try:
+            code = super().main(args, prog_name, complete_var, False, **extra)
+        except typer.Abort:
+            stderr.print("harvester: interrupted", markup=False)
+            sys.exit(errors.EXIT_INTERRUPTED)
+        except typer.TyperException as exc:
+            format_message = getattr(exc, "format_message", None)
+            message = format_message() if callable(format_message) else str(exc)
+            if message:  # (empty after a help page shown for missing arguments)
+                ctx = getattr(exc, "ctx", None)
+                where = getattr(ctx, "command_path", None) or "harvester"
+                stderr.print(f"harvester: error: {message} (see `{where} --help`)", markup=False)
+            sys.exit(int(getattr(exc, "exit_code", errors.EXIT_USAGE)))
+        sys.exit(code if isinstance(code, int) else 0)
+
+
 app = typer.Typer(
+    cls=_OneLineErrors,
     name="harvester",
     help="Turn research papers into a queryable map of their code, in one DuckDB file.",
     no_args_is_help=True,

@@ -24,7 +24,9 @@ class JobLock:
         try:
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as exc:
-            raise StoreError(f"cannot create lock file {self.path}: {exc.strerror}") from None
+            raise StoreError(
+                f"cannot write beside the database: {self.path} (the job lock): {exc.strerror}"
+            ) from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
