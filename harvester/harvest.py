@@ -200,14 +200,19 @@ def run_job(
         run_id, recovered = store.begin_run(command, args)
         summary.run_id = run_id
         summary.recovered_runs = recovered
+        ended = False
         try:
             body(run_id, summary)
+            summary.pending = len(store.names_to_fetch((Status.PENDING,)))
+            store.end_run(run_id, summary.status, describe(summary))
+            ended = True
         except KeyboardInterrupt:
             message = (
                 f"interrupted: {summary.new_papers} new papers, {summary.fetched} repos"
                 " saved; run the same command again to continue"
             )
-            store.end_run(run_id, "interrupted", message)
+            if not ended:  # (a Ctrl-C after the final commit leaves the finished run alone)
+                store.end_run(run_id, "interrupted", message)
             raise Interrupted(message) from None
         except HarvesterError as exc:
             store.end_run(run_id, "failed", str(exc))
@@ -215,8 +220,6 @@ def run_job(
         except BaseException as exc:
             store.end_run(run_id, "failed", f"internal error: {type(exc).__name__}: {exc}")
             raise
-        summary.pending = len(store.names_to_fetch((Status.PENDING,)))
-        store.end_run(run_id, summary.status, describe(summary))
     return summary
 
 

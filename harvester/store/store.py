@@ -22,7 +22,7 @@ import re
 import socket
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -169,8 +169,11 @@ class Store:
             con.execute("BEGIN TRANSACTION")
             try:
                 yield con
-            except BaseException:
-                con.execute("ROLLBACK")
+            except BaseException as exc:
+                with suppress(duckdb.Error, RuntimeError):  # already aborted is fine
+                    con.execute("ROLLBACK")
+                if _interrupted(exc):
+                    raise KeyboardInterrupt from None
                 raise
             try:
                 con.execute("COMMIT")
@@ -547,6 +550,10 @@ class Store:
                 return QueryResult(columns, result.fetchall())
             except duckdb.Error as exc:
                 raise QueryError(_first_line(exc)) from None
+            except RuntimeError as exc:
+                if _interrupted(exc):
+                    raise KeyboardInterrupt from None
+                raise
 
     def summary(self) -> dict[str, Any]:
         """Counts for ``harvester status``."""
@@ -591,6 +598,11 @@ class Store:
             "runs": runs,
             "cursors": cursors,
         }
+
+
+def _interrupted(exc: BaseException) -> bool:
+    """DuckDB turns Ctrl-C during a query into RuntimeError('Query interrupted')."""
+    return isinstance(exc, RuntimeError) and "interrupted" in str(exc).lower()
 
 
 def _identifier(name: str) -> str:
