@@ -766,7 +766,7 @@ def report(
             raise errors.UsageError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
         if name is None:
             rows = [
-                (r.name, r.title, ", ".join(f"{p.name}={p.default}" for p in r.params) or "-")
+                (r.name, r.title, ", ".join(f"{p.name}={p.default_text}" for p in r.params) or "-")
                 for r in reports.list_reports()
             ]
             _write(render(["report", "title", "parameters (defaults)"], rows, fmt), output)
