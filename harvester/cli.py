@@ -51,7 +51,7 @@ from harvester.sources import FORMATS as INPUT_FORMATS
 from harvester.sources import arxiv_api, hf_api, read_inputs
 from harvester.sources.arxiv_api import ArxivQuery, ArxivSource
 from harvester.sources.hf_api import HfQuery, HfSource
-from harvester.store import Store
+from harvester.store import Store, export
 
 T = TypeVar("T")
 stderr = Console(stderr=True, highlight=False, soft_wrap=True)  # one message, one line
@@ -833,6 +833,44 @@ def status(
                 )
             )
         sys.stdout.write(render(["item", "value"], rows, fmt))
+
+    _guard(body)
+
+
+@app.command("export")
+def export_command(
+    directory: Annotated[
+        Path, typer.Argument(help="Directory to write into (created if missing).")
+    ],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="parquet or csv.")] = "parquet",
+    with_reports: Annotated[
+        bool,
+        typer.Option("--reports", help="Also write every report (defaults) to DIR/reports/."),
+    ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite files a previous export left there.")
+    ] = False,
+    db: DbOption = Path(DEFAULT_DB),
+) -> None:
+    """Write every table (and with --reports every report) as Parquet or CSV files, one per
+    table, for pandas, polars, Spark and other engines. Existing files are never overwritten
+    without --force."""
+
+    def body() -> None:
+        if fmt not in export.FORMATS:
+            raise errors.UsageError(
+                f"export --format takes {' or '.join(export.FORMATS)}, got {fmt!r}"
+            )
+        queries = (
+            [export.ReportQuery(r.name, r.sql) for r in reports.list_reports()]
+            if with_reports
+            else []
+        )
+        store = Store(resolve_db_path(db))
+        written = export.export(store, directory, fmt, reports=queries, force=force)
+        rows = [(str(w.path.relative_to(directory)), w.rows) for w in written]
+        sys.stdout.write(render(["file", "rows"], rows, "table"))
+        stderr.print(f"harvester: wrote {len(written)} files to {directory}", markup=False)
 
     _guard(body)
 
