@@ -33,7 +33,7 @@ from rich.progress import (
 )
 from typer.core import TyperGroup
 
-from harvester import __version__, errors, harvest, links, reports
+from harvester import __version__, budget, errors, harvest, links, reports
 from harvester.config import (
     DEFAULT_DB,
     DEFAULT_GITHUB_URL,
@@ -54,6 +54,7 @@ from harvester.sources.hf_api import HfQuery, HfSource
 from harvester.store import Store, export
 
 T = TypeVar("T")
+STATUS_CELL = 160  # status rows carry whole run summaries: cut them later than report cells
 stderr = Console(stderr=True, highlight=False, soft_wrap=True)  # one message, one line
 
 
@@ -800,14 +801,24 @@ def sql(
 def status(
     db: DbOption = Path(DEFAULT_DB),
     fmt: OutputFormat = "table",
+    github_url: GitHubUrlOption = DEFAULT_GITHUB_URL,
+    offline: Annotated[
+        bool, typer.Option("--offline", help="Do not ask GitHub for the token's budget.")
+    ] = False,
+    timeout: Annotated[
+        float, typer.Option("--timeout", min=1, help="Seconds to wait for GitHub.")
+    ] = 10.0,
 ) -> None:
-    """Counts, pending work and the last runs."""
+    """Counts, names by status, pending work, the last runs and the token's GitHub budget
+    (GET /rate_limit, which costs nothing; skipped without a token or with --offline)."""
 
     def body() -> None:
         if fmt not in FORMATS:
             raise errors.UsageError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+        urls = api_urls(github_url)
         info = Store(resolve_db_path(db)).summary()
-        names = info["names"]
+        names = {str(s): 0 for s in Status} | info["names"]
+        first, last = info["snapshot_span"]
         rows: list[tuple[str, Any]] = [
             ("database", info["database"]),
             ("schema version", info["schema_version"]),
@@ -815,26 +826,41 @@ def status(
             ("papers with a repository", info["papers_with_repo"]),
             ("mentions", info["mentions"]),
             ("repositories", info["repos"]),
-            *[(f"names {s}", n) for s, n in sorted(names.items())],
+            *[(f"names {s}", n) for s, n in names.items()],
             ("snapshots", info["snapshots"]),
-            ("first snapshot", info["snapshot_span"][0]),
-            ("last snapshot", info["snapshot_span"][1]),
+            ("first snapshot", first),
+            ("last snapshot", last),
         ]
+        if first is not None and last is not None:
+            rows.append(("snapshot span", f"{(last - first).total_seconds() / 86400:.1f} days"))
         for source, query, newest in info["cursors"]:
             rows.append(
                 (f"--since-last {source} {query!r}" if query else f"--since-last {source}", newest)
             )
         for run in info["runs"]:
-            run_id, command, state, started, _finished, *_rest, message = run
-            rows.append(
-                (
-                    f"run {run_id}",
-                    f"{command} {state} {started:%Y-%m-%d %H:%M} {message or ''}".strip(),
-                )
-            )
-        sys.stdout.write(render(["item", "value"], rows, fmt))
+            run_id, command, state, started, finished, *_counts, message = run
+            took = f" in {_took(finished - started)}" if finished is not None else ""
+            when = f"{started:%Y-%m-%d %H:%M}"
+            rows.append((f"run {run_id}", f"{command} {state}, {when}{took}: {message or '-'}"))
+        pending = names.get(Status.PENDING, 0) + names.get(Status.ERROR, 0)
+        if pending:
+            rows.append(("to do", f"{pending} names to fetch: run `harvester refresh`"))
+        if offline:
+            rows.append(("GitHub budget", "not checked (--offline)"))
+        else:
+            rows += budget.github_budget(urls, read_token(), timeout=timeout)
+        sys.stdout.write(render(["item", "value"], rows, fmt, cell_width=STATUS_CELL))
 
     _guard(body)
+
+
+def _took(delta: dt.timedelta) -> str:
+    seconds = delta.total_seconds()
+    if seconds < 60:
+        return f"{seconds:.1f}s"
+    if seconds < 3600:
+        return f"{seconds / 60:.0f}m"
+    return f"{seconds / 3600:.1f}h"
 
 
 @app.command("export")
