@@ -40,12 +40,16 @@ def test_parquet_export_of_every_table_and_report(history: Cli, tmp_path: Path) 
         # the same rows, the same values and types
         stored = history.rows(f"SELECT * FROM {table} ORDER BY ALL")
         assert sorted(_read(target / f"{table}.parquet"), key=repr) == sorted(stored, key=repr)
+    listed = {line.split()[0]: int(line.split()[1]) for line in out.stdout.splitlines()[2:-1]}
     for report in reports:
-        exported = _read(target / "reports" / f"{report.name}.parquet")
-        shown = json.loads(history("report", report.name, "--format", "json").stdout)
+        assert listed[f"reports/{report.name}.parquet"] > 0, report.name
+    # the same values as `report` shows, nulls, dates and text included
+    for name in ("star_growth", "stars_after_publication", "promised_code", "code_availability"):
+        exported = _read(target / "reports" / f"{name}.parquet")
+        shown = json.loads(history("report", name, "--format", "json").stdout)
         assert [[plain(v) for v in row] for row in exported] == [
             list(row.values()) for row in shown
-        ], report.name
+        ], name
     growth = _read(target / "reports" / "star_growth.parquet")
     assert growth[0][:4] == ("hkust-nlp/Vision4Chart", 90_500, 91_200, 700)
     assert not list(target.rglob(".*partial*"))
