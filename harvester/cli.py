@@ -33,7 +33,7 @@ from rich.progress import (
 )
 from typer.core import TyperGroup
 
-from harvester import __version__, budget, errors, harvest, links, reports
+from harvester import __version__, budget, dashboard, errors, harvest, links, reports
 from harvester.config import (
     DEFAULT_DB,
     DEFAULT_GITHUB_URL,
@@ -861,6 +861,36 @@ def _took(delta: dt.timedelta) -> str:
     if seconds < 3600:
         return f"{seconds / 60:.0f}m"
     return f"{seconds / 3600:.1f}h"
+
+
+@app.command()
+def chart(
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="HTML file to write (replaced if present).")
+    ] = Path("harvest-report.html"),
+    grain: Annotated[
+        str,
+        typer.Option("--grain", help="Period of the availability chart: day, week, month, year."),
+    ] = "month",
+    top: Annotated[int, typer.Option("--top", min=1, help="Repositories in the top chart.")] = 15,
+    since: Annotated[
+        str | None,
+        typer.Option("--since", help="Only papers published on or after this date (YYYY-MM-DD)."),
+    ] = None,
+    db: DbOption = Path(DEFAULT_DB),
+) -> None:
+    """Write one self-contained HTML page of charts (code availability over time, star
+    distribution, link health, top repositories, languages). Opens offline: inline SVG, no
+    scripts."""
+
+    def body() -> None:
+        store = Store(resolve_db_path(db))
+        html = dashboard.build(
+            store, grain=grain, top=top, since=since, now=dt.datetime.now(dt.UTC)
+        )
+        _write(html, output)
+
+    _guard(body)
 
 
 @app.command("export")
