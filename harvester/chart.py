@@ -245,7 +245,7 @@ def share_bar(key: str, parts_in: Sequence[tuple[str, Any]], *, unit: str) -> st
     total = sum(_num(v) for _, v in parts_in)
     if total <= 0:
         return _empty(key, "No repository links yet.")
-    height, left, right = 112, 12, WIDTH - 12
+    height, left, right = 88, 12, WIDTH - 12
     parts = [f'<svg class="chart" data-chart="{key}" viewBox="0 0 {WIDTH} {height}" role="img">']
     x = float(left)
     for name, value in parts_in:

@@ -20,8 +20,8 @@ WITH linked AS (
 SELECT
     language,
     count(*)                  AS repos,
-    sum(papers)               AS citations,
-    sum(stars)                AS total_stars,
+    sum(papers)::BIGINT       AS citations,
+    sum(stars)::BIGINT        AS total_stars,
     median(stars)::INTEGER    AS median_stars
 FROM linked
 GROUP BY language

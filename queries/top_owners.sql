@@ -20,7 +20,7 @@ SELECT
     split_part(arg_max(full_name, stars), '/', 1)         AS owner,
     count(*)                                              AS repos,
     length(list_distinct(flatten(list(paper_ids))))       AS papers,
-    sum(stars)                                            AS total_stars,
+    sum(stars)::BIGINT                                    AS total_stars,
     arg_max(full_name, stars)                             AS top_repo
 FROM cited
 GROUP BY owner_key
