@@ -12,6 +12,7 @@ import os
 import shlex
 import signal
 import sys
+import textwrap
 import time
 import traceback
 from collections.abc import Callable, Iterator
@@ -758,6 +759,10 @@ def report(
     ] = None,
     fmt: OutputFormat = "table",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to a file.")] = None,
+    describe: Annotated[
+        bool,
+        typer.Option("--describe", help="Show what the report answers and its parameters."),
+    ] = False,
     db: DbOption = Path(DEFAULT_DB),
 ) -> None:
     """Run one of the shipped reports (queries/*.sql), or list them."""
@@ -765,6 +770,9 @@ def report(
     def body() -> None:
         if fmt not in FORMATS:
             raise errors.UsageError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+        if name is not None and describe:
+            _write(_describe(reports.find_report(name), fmt), output)
+            return
         if name is None:
             rows = [
                 (r.name, r.title, ", ".join(f"{p.name}={p.default_text}" for p in r.params) or "-")
@@ -778,6 +786,22 @@ def report(
         _write(render(result.columns, result.rows, fmt), output)
 
     _guard(body)
+
+
+def _describe(report: reports.Report, fmt: str) -> str:
+    columns = ["parameter", "type", "default", "help"]
+    rows = [(p.name, p.type_name, p.default_text, p.help) for p in report.params]
+    table = render(columns, rows, fmt, cell_width=STATUS_CELL)
+    if fmt != "table":
+        return table
+    text = textwrap.fill(report.description, width=100)
+    usage = " ".join(f"--param {p.name}={p.default_text}" for p in report.params)
+    return (
+        f"{report.title} ({report.name})\n\n{text}\n\n"
+        f"harvester report {report.name} {usage}".rstrip()
+        + "\n\n"
+        + (table if rows else "no parameters\n")
+    )
 
 
 @app.command()
