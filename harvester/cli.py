@@ -34,7 +34,7 @@ from rich.progress import (
 )
 from typer.core import TyperGroup
 
-from harvester import __version__, budget, dashboard, errors, harvest, links, reports
+from harvester import __version__, dashboard, errors, harvest, links, reports
 from harvester.config import (
     DEFAULT_DB,
     DEFAULT_GITHUB_URL,
@@ -52,6 +52,7 @@ from harvester.sources import FORMATS as INPUT_FORMATS
 from harvester.sources import arxiv_api, hf_api, read_inputs
 from harvester.sources.arxiv_api import ArxivQuery, ArxivSource
 from harvester.sources.hf_api import HfQuery, HfSource
+from harvester.status import github_budget
 from harvester.store import Store, export
 
 T = TypeVar("T")
@@ -872,7 +873,7 @@ def status(
         if offline:
             rows.append(("GitHub budget", "not checked (--offline)"))
         else:
-            rows += budget.github_budget(urls, read_token(), timeout=timeout)
+            rows += github_budget(urls, read_token(), timeout=timeout)
         sys.stdout.write(render(["item", "value"], rows, fmt, cell_width=STATUS_CELL))
 
     _guard(body)

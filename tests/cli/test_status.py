@@ -9,8 +9,8 @@ import json
 import httpx
 import pytest
 
-from harvester.budget import describe
 from harvester.github.parse import Reply
+from harvester.status import describe
 from tests.cli.conftest import TOKEN, Cli
 from tests.fakegithub import FakeGitHub
 

@@ -1,4 +1,6 @@
-"""The token's remaining GitHub budget, for ``harvester status``.
+"""What ``harvester status`` asks GitHub: the token's remaining budget.
+
+(The engine's own budget keeping is ``github/budget.py``; this only reports.)
 
 ``GET /rate_limit`` is free (it does not count against any limit), so ``status`` asks it every
 time a token is set. Whatever happens — GitHub unreachable, the token refused, an odd answer —
