@@ -12,6 +12,7 @@ import os
 import shlex
 import signal
 import sys
+import textwrap
 import time
 import traceback
 from collections.abc import Callable, Iterator
@@ -33,7 +34,7 @@ from rich.progress import (
 )
 from typer.core import TyperGroup
 
-from harvester import __version__, errors, harvest, links, reports
+from harvester import __version__, dashboard, errors, harvest, links, reports
 from harvester.config import (
     DEFAULT_DB,
     DEFAULT_GITHUB_URL,
@@ -51,9 +52,11 @@ from harvester.sources import FORMATS as INPUT_FORMATS
 from harvester.sources import arxiv_api, hf_api, read_inputs
 from harvester.sources.arxiv_api import ArxivQuery, ArxivSource
 from harvester.sources.hf_api import HfQuery, HfSource
-from harvester.store import Store
+from harvester.status import github_budget
+from harvester.store import Store, export
 
 T = TypeVar("T")
+STATUS_CELL = 160  # status rows carry whole run summaries: cut them later than report cells
 stderr = Console(stderr=True, highlight=False, soft_wrap=True)  # one message, one line
 
 
@@ -757,6 +760,10 @@ def report(
     ] = None,
     fmt: OutputFormat = "table",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to a file.")] = None,
+    describe: Annotated[
+        bool,
+        typer.Option("--describe", help="Show what the report answers and its parameters."),
+    ] = False,
     db: DbOption = Path(DEFAULT_DB),
 ) -> None:
     """Run one of the shipped reports (queries/*.sql), or list them."""
@@ -764,9 +771,12 @@ def report(
     def body() -> None:
         if fmt not in FORMATS:
             raise errors.UsageError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+        if name is not None and describe:
+            _write(_describe(reports.find_report(name), fmt), output)
+            return
         if name is None:
             rows = [
-                (r.name, r.title, ", ".join(f"{p.name}={p.default}" for p in r.params) or "-")
+                (r.name, r.title, ", ".join(f"{p.name}={p.default_text}" for p in r.params) or "-")
                 for r in reports.list_reports()
             ]
             _write(render(["report", "title", "parameters (defaults)"], rows, fmt), output)
@@ -777,6 +787,22 @@ def report(
         _write(render(result.columns, result.rows, fmt), output)
 
     _guard(body)
+
+
+def _describe(report: reports.Report, fmt: str) -> str:
+    columns = ["parameter", "type", "default", "help"]
+    rows = [(p.name, p.type_name, p.default_text, p.help) for p in report.params]
+    table = render(columns, rows, fmt, cell_width=STATUS_CELL)
+    if fmt != "table":
+        return table
+    text = textwrap.fill(report.description, width=100)
+    usage = " ".join(f"--param {p.name}={p.default_text}" for p in report.params)
+    return (
+        f"{report.title} ({report.name})\n\n{text}\n\n"
+        f"harvester report {report.name} {usage}".rstrip()
+        + "\n\n"
+        + (table if rows else "no parameters\n")
+    )
 
 
 @app.command()
@@ -800,14 +826,24 @@ def sql(
 def status(
     db: DbOption = Path(DEFAULT_DB),
     fmt: OutputFormat = "table",
+    github_url: GitHubUrlOption = DEFAULT_GITHUB_URL,
+    offline: Annotated[
+        bool, typer.Option("--offline", help="Do not ask GitHub for the token's budget.")
+    ] = False,
+    timeout: Annotated[
+        float, typer.Option("--timeout", min=1, help="Seconds to wait for GitHub.")
+    ] = 10.0,
 ) -> None:
-    """Counts, pending work and the last runs."""
+    """Counts, names by status, pending work, the last runs and the token's GitHub budget
+    (GET /rate_limit, which costs nothing; skipped without a token or with --offline)."""
 
     def body() -> None:
         if fmt not in FORMATS:
             raise errors.UsageError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+        urls = api_urls(github_url)
         info = Store(resolve_db_path(db)).summary()
-        names = info["names"]
+        names = {str(s): 0 for s in Status} | info["names"]
+        first, last = info["snapshot_span"]
         rows: list[tuple[str, Any]] = [
             ("database", info["database"]),
             ("schema version", info["schema_version"]),
@@ -815,24 +851,107 @@ def status(
             ("papers with a repository", info["papers_with_repo"]),
             ("mentions", info["mentions"]),
             ("repositories", info["repos"]),
-            *[(f"names {s}", n) for s, n in sorted(names.items())],
+            *[(f"names {s}", n) for s, n in names.items()],
             ("snapshots", info["snapshots"]),
-            ("first snapshot", info["snapshot_span"][0]),
-            ("last snapshot", info["snapshot_span"][1]),
+            ("first snapshot", first),
+            ("last snapshot", last),
         ]
+        if first is not None and last is not None:
+            rows.append(("snapshot span", f"{(last - first).total_seconds() / 86400:.1f} days"))
         for source, query, newest in info["cursors"]:
             rows.append(
                 (f"--since-last {source} {query!r}" if query else f"--since-last {source}", newest)
             )
         for run in info["runs"]:
-            run_id, command, state, started, _finished, *_rest, message = run
-            rows.append(
-                (
-                    f"run {run_id}",
-                    f"{command} {state} {started:%Y-%m-%d %H:%M} {message or ''}".strip(),
-                )
+            run_id, command, state, started, finished, *_counts, message = run
+            took = f" in {_took(finished - started)}" if finished is not None else ""
+            when = f"{started:%Y-%m-%d %H:%M}"
+            rows.append((f"run {run_id}", f"{command} {state}, {when}{took}: {message or '-'}"))
+        pending = names.get(Status.PENDING, 0) + names.get(Status.ERROR, 0)
+        if pending:
+            rows.append(("to do", f"{pending} names to fetch: run `harvester refresh`"))
+        if offline:
+            rows.append(("GitHub budget", "not checked (--offline)"))
+        else:
+            rows += github_budget(urls, read_token(), timeout=timeout)
+        sys.stdout.write(render(["item", "value"], rows, fmt, cell_width=STATUS_CELL))
+
+    _guard(body)
+
+
+def _took(delta: dt.timedelta) -> str:
+    seconds = delta.total_seconds()
+    if seconds < 60:
+        return f"{seconds:.1f}s"
+    if seconds < 3600:
+        return f"{seconds / 60:.0f}m"
+    return f"{seconds / 3600:.1f}h"
+
+
+@app.command()
+def chart(
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="HTML file to write (replaced if present).")
+    ] = Path("harvest-report.html"),
+    grain: Annotated[
+        str,
+        typer.Option("--grain", help="Period of the availability chart: day, week, month, year."),
+    ] = "month",
+    top: Annotated[int, typer.Option("--top", min=1, help="Repositories in the top chart.")] = 15,
+    since: Annotated[
+        str | None,
+        typer.Option("--since", help="Only papers published on or after this date (YYYY-MM-DD)."),
+    ] = None,
+    db: DbOption = Path(DEFAULT_DB),
+) -> None:
+    """Write one self-contained HTML page of charts (code availability over time, star
+    distribution, link health, top repositories, languages). Opens offline: inline SVG, no
+    scripts."""
+
+    def body() -> None:
+        store = Store(resolve_db_path(db))
+        html = dashboard.build(
+            store, grain=grain, top=top, since=since, now=dt.datetime.now(dt.UTC)
+        )
+        _write(html, output)
+
+    _guard(body)
+
+
+@app.command("export")
+def export_command(
+    directory: Annotated[
+        Path, typer.Argument(help="Directory to write into (created if missing).")
+    ],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="parquet or csv.")] = "parquet",
+    with_reports: Annotated[
+        bool,
+        typer.Option("--reports", help="Also write every report (defaults) to DIR/reports/."),
+    ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite files a previous export left there.")
+    ] = False,
+    db: DbOption = Path(DEFAULT_DB),
+) -> None:
+    """Write every table (and with --reports every report) as Parquet or CSV files, one per
+    table, for pandas, polars, Spark and other engines. Existing files are never overwritten
+    without --force."""
+
+    def body() -> None:
+        if fmt not in export.FORMATS:
+            raise errors.UsageError(
+                f"export --format takes {' or '.join(export.FORMATS)}, got {fmt!r}"
             )
-        sys.stdout.write(render(["item", "value"], rows, fmt))
+        queries = (
+            [export.ReportQuery(r.name, r.sql) for r in reports.list_reports()]
+            if with_reports
+            else []
+        )
+        store = Store(resolve_db_path(db))
+        written = export.export(store, directory, fmt, reports=queries, force=force)
+        rows = [(str(w.path.relative_to(directory)), w.rows) for w in written]
+        sys.stdout.write(render(["file", "rows"], rows, "table"))
+        stderr.print(f"harvester: wrote {len(written)} files to {directory}", markup=False)
 
     _guard(body)
 

@@ -52,7 +52,10 @@ def _cell(value: Any, width: int) -> str:
     return s if len(s) <= width else s[: width - 1] + "…"
 
 
-def render(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str) -> str:
+def render(
+    columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str, cell_width: int = TABLE_CELL
+) -> str:
+    """``rows`` in ``fmt``; ``table`` cuts cells longer than ``cell_width`` with an ellipsis."""
     if fmt == "json":
         return (
             json.dumps(
@@ -85,7 +88,7 @@ def render(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str) -> s
         lines += ["| " + " | ".join(esc(_cell(v, 200)) for v in r) + " |" for r in rows]
         return "\n".join(lines) + "\n"
     if fmt == "table":
-        cells = [[_cell(v, TABLE_CELL) for v in r] for r in rows]
+        cells = [[_cell(v, cell_width) for v in r] for r in rows]
         widths = [len(c) for c in columns]
         for r in cells:
             widths = [max(w, len(c)) for w, c in zip(widths, r, strict=True)]

@@ -5,7 +5,8 @@ A report file starts with a header of ``--`` comment lines::
     -- title: Top repositories by stars
     -- description: The most-starred repositories and the papers that cite them.
     -- param: min_stars = 0   Only repositories with at least this many stars.
-    -- param: since = '2024-01-01'   Papers published on or after this date.
+    -- param: since = '2024-01-01'   Papers published on or after this date (a help text
+    --   may continue on indented lines, as a description can).
 
 and then sets each parameter's default so that the file runs unchanged in the ``duckdb`` shell::
 
@@ -43,6 +44,15 @@ class Param:
     name: str
     default: Any
     help: str
+
+    @property
+    def default_text(self) -> str:
+        """The default as it is typed on the command line (``true``, ``2024-01-01``, ``10``)."""
+        if isinstance(self.default, bool):
+            return "true" if self.default else "false"
+        if isinstance(self.default, dt.date):
+            return self.default.isoformat()
+        return str(self.default)
 
     @property
     def type_name(self) -> str:
@@ -151,9 +161,12 @@ def parse_report(path: Path) -> Report:
             params.append(
                 Param(match["name"], _parse_default(match["default"]), match["help"].strip())
             )
-            current = None
+            current = "param"
         elif current == "description" and body:
             description.append(body)
+        elif current == "param" and body:  # a parameter's help continues on the next line
+            last = params[-1]
+            params[-1] = Param(last.name, last.default, f"{last.help} {body}".strip())
     return Report(path.stem, path, title, " ".join(description), tuple(params), text)
 
 

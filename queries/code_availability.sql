@@ -1,7 +1,8 @@
 -- title: Code availability over time
 -- description: Per period of publication, how many papers link at least one GitHub repository
 --   (in their text or Hugging Face githubRepo), and how many of those repositories exist on
---   GitHub today. Papers without a publication date are counted under their listing date.
+--   GitHub today. Papers without a publication date are counted under their listing date;
+--   periods without papers are listed with 0, so the rows draw a time line as they are.
 -- param: grain = 'month'   Period: day, week, month or year.
 -- param: since = '1900-01-01'   Only papers published on or after this date.
 SET VARIABLE grain = COALESCE(getvariable('grain'), 'month');
@@ -10,7 +11,8 @@ SET VARIABLE since = COALESCE(getvariable('since'), DATE '1900-01-01');
 WITH paper_code AS (
     SELECT
         p.paper_id,
-        coalesce(p.published_at, p.listed_on) AS day,
+        date_trunc(getvariable('grain')::VARCHAR, coalesce(p.published_at, p.listed_on))::DATE
+            AS period,
         EXISTS (SELECT 1 FROM mentions m WHERE m.paper_id = p.paper_id AND m.kind = 'repo')
             AS links_repo,
         EXISTS (SELECT 1 FROM mentions m
@@ -20,15 +22,24 @@ WITH paper_code AS (
             AS has_live_repo
     FROM papers p
     WHERE coalesce(p.published_at, p.listed_on) >= getvariable('since')::DATE
+),
+-- every period from the first to the last, so that a quiet period shows as 0, not as a gap
+periods AS (
+    SELECT unnest(generate_series(min(period), max(period),
+                                  ('1 ' || getvariable('grain')::VARCHAR)::INTERVAL))::DATE
+               AS period
+    FROM paper_code
 )
 SELECT
-    date_trunc(getvariable('grain')::VARCHAR, day)::DATE  AS period,
-    count(*)                                              AS papers,
-    count(*) FILTER (WHERE links_repo)                    AS with_repo_link,
-    round(100.0 * count(*) FILTER (WHERE links_repo) / count(*), 1) AS pct_with_repo,
-    count(*) FILTER (WHERE has_live_repo)                 AS with_live_repo,
-    round(100.0 * count(*) FILTER (WHERE has_live_repo) / count(*), 1) AS pct_live
-FROM paper_code
-WHERE day IS NOT NULL
-GROUP BY ALL
-ORDER BY period;
+    t.period,
+    count(c.paper_id)                                     AS papers,
+    count(c.paper_id) FILTER (WHERE c.links_repo)         AS with_repo_link,
+    round(100.0 * count(c.paper_id) FILTER (WHERE c.links_repo)
+          / nullif(count(c.paper_id), 0), 1)              AS pct_with_repo,
+    count(c.paper_id) FILTER (WHERE c.has_live_repo)      AS with_live_repo,
+    round(100.0 * count(c.paper_id) FILTER (WHERE c.has_live_repo)
+          / nullif(count(c.paper_id), 0), 1)              AS pct_live
+FROM periods t
+LEFT JOIN paper_code c ON c.period = t.period
+GROUP BY t.period
+ORDER BY t.period;

@@ -2,7 +2,10 @@
 -- description: The primary language of the repositories papers link to: how many
 --   repositories, how many citing papers, total and median stars.
 -- param: min_repos = 1   Only languages with at least this many repositories.
+-- param: since = '1900-01-01'   Only repositories linked by papers published on or after this
+--   date (and only those papers are counted).
 SET VARIABLE min_repos = COALESCE(getvariable('min_repos'), 1);
+SET VARIABLE since = COALESCE(getvariable('since'), DATE '1900-01-01');
 
 WITH linked AS (
     SELECT r.repo_id, coalesce(r.language, '(none)') AS language, r.stars,
@@ -10,13 +13,15 @@ WITH linked AS (
     FROM repos r
     JOIN repo_names n ON n.repo_id = r.repo_id
     JOIN mentions m ON m.repo_name = n.repo_name AND m.kind = 'repo'
+    JOIN papers p ON p.paper_id = m.paper_id
+    WHERE coalesce(p.published_at, p.listed_on, DATE '1900-01-01') >= getvariable('since')::DATE
     GROUP BY ALL
 )
 SELECT
     language,
     count(*)                  AS repos,
-    sum(papers)               AS citations,
-    sum(stars)                AS total_stars,
+    sum(papers)::BIGINT       AS citations,
+    sum(stars)::BIGINT        AS total_stars,
     median(stars)::INTEGER    AS median_stars
 FROM linked
 GROUP BY language

@@ -12,7 +12,7 @@ SELECT
     n.detail,
     count(DISTINCT m.paper_id)                     AS papers,
     string_agg(DISTINCT m.paper_id, ', ' ORDER BY m.paper_id) AS paper_ids,
-    n.checked_at::DATE                             AS checked
+    (n.checked_at AT TIME ZONE 'UTC')::DATE        AS checked
 FROM repo_names n
 JOIN mentions m ON m.repo_name = n.repo_name AND m.kind = 'repo'
 LEFT JOIN repos r ON r.repo_id = n.repo_id

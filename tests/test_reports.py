@@ -67,7 +67,7 @@ def test_parse_params() -> None:
 
 
 def test_unknown_report_suggests_close_names() -> None:
-    with pytest.raises(UsageError, match="did you mean top_repos"):
+    with pytest.raises(UsageError, match="did you mean top_owners, top_repos"):
         find_report("top")
     with pytest.raises(UsageError, match="no report named 'zzz'"):
         find_report("zzz")
@@ -105,3 +105,34 @@ def test_every_report_runs_on_an_empty_database_both_ways(tmp_path: Path, report
 
 def test_queries_dir_is_the_checkout_queries() -> None:
     assert (queries_dir() / "top_repos.sql").is_file()
+
+
+def test_a_parameter_name_means_one_default_across_reports() -> None:
+    """In one duckdb shell session a report's defaults stay set for the next file .read there
+    (SET VARIABLE persists), so two reports must not give one name different defaults."""
+    seen: dict[str, tuple[object, str]] = {}
+    for report in list_reports():
+        for param in report.params:
+            default, first = seen.setdefault(param.name, (param.default, report.name))
+            assert default == param.default, (
+                f"{param.name}: {first} defaults to {default!r}, {report.name} to {param.default!r}"
+            )
+
+
+def test_parameter_help_may_continue_and_defaults_read_as_typed(tmp_path: Path) -> None:
+    path = tmp_path / "cont.sql"
+    path.write_text(
+        "-- title: T\n-- description: D\n"
+        "-- param: since = '1900-01-01'   Papers published on or after\n"
+        "--   this date: inclusive.\n"
+        "-- param: flag = false   A switch.\n"
+        "SELECT 1;\n"
+    )
+    since, flag = parse_report(path).params
+    assert since.help == "Papers published on or after this date: inclusive."
+    assert (since.default_text, flag.default_text, flag.type_name) == (
+        "1900-01-01",
+        "false",
+        "boolean",
+    )
+    assert parse_report(path).bind({"flag": "yes"}) == [("flag", True)]

@@ -1,4 +1,5 @@
-"""Persistence: the DuckDB file (``store``), its schema (``migrate``) and the job lock."""
+"""Persistence: the DuckDB file (``store``), its schema (``migrate``), the job lock and
+``export`` to Parquet/CSV."""
 
 from harvester.store.lock import JobLock
 from harvester.store.store import QueryResult, SaveCounts, Store

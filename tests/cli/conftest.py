@@ -68,3 +68,17 @@ def fake() -> Iterator[FakeGitHub]:
 @pytest.fixture
 def cli(tmp_path: Path, fake: FakeGitHub) -> Cli:
     return Cli(tmp_path / "h.duckdb", fake)
+
+
+@pytest.fixture(scope="session")
+def history(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cli]:
+    """A database with a history (see ``tests/cli/history.py``), built once per test process
+    through the CLI, and the fake GitHub it was built against (still running). Read it only."""
+    from tests.cli import history as builder
+
+    with pytest.MonkeyPatch.context() as patch, FakeGitHub(token=TOKEN, seed=3) as server:
+        for name in ("GITHUB_TOKEN", "GH_TOKEN", "HARVESTER_DB", "HARVESTER_GITHUB_URL"):
+            patch.delenv(name, raising=False)
+        cli = Cli(tmp_path_factory.mktemp("history") / "history.duckdb", server)
+        builder.build(cli, server, patch)
+        yield cli

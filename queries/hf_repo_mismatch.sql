@@ -1,0 +1,45 @@
+-- title: Hugging Face githubRepo that disagrees with the paper's text
+-- description: Papers whose Hugging Face `githubRepo` (entered by the authors on Hugging Face)
+--   points at a repository that none of the links in the paper's own text (title, abstract,
+--   comment) point at. Names are compared by GitHub's repository id once resolved, so an old
+--   name and the new name of one renamed repository agree; unresolved names are compared as
+--   written (case-insensitive). Papers with only one of the two sources are not listed.
+-- param: since = '1900-01-01'   Only papers published on or after this date.
+SET VARIABLE since = COALESCE(getvariable('since'), DATE '1900-01-01');
+
+WITH linked AS (
+    SELECT m.paper_id, m.repo_name, m.repo, m.source_field = 'hf_github_repo' AS from_hf,
+           coalesce(n.repo_id::VARCHAR, m.repo_name) AS identity,
+           coalesce(r.full_name, m.repo)                AS now_at
+    FROM mentions m
+    LEFT JOIN repo_names n ON n.repo_name = m.repo_name
+    LEFT JOIN repos r ON r.repo_id = n.repo_id
+    WHERE m.kind = 'repo'
+),
+per_paper AS (
+    SELECT paper_id,
+           list(DISTINCT identity) FILTER (WHERE from_hf)          AS hf_ids,
+           list(DISTINCT identity) FILTER (WHERE NOT from_hf)      AS text_ids,
+           any_value(now_at) FILTER (WHERE from_hf)                AS hf_repo,
+           string_agg(DISTINCT now_at, ', ' ORDER BY now_at) FILTER (WHERE NOT from_hf)
+                                                                   AS text_repos,
+           any_value(split_part(lower(now_at), '/', 1)) FILTER (WHERE from_hf) AS hf_owner,
+           list(DISTINCT split_part(lower(now_at), '/', 1)) FILTER (WHERE NOT from_hf)
+                                                                   AS text_owners
+    FROM linked
+    GROUP BY paper_id
+)
+SELECT
+    p.paper_id,
+    coalesce(p.published_at, p.listed_on)                          AS published,
+    p.title,
+    x.hf_repo                                                      AS hf_github_repo,
+    x.text_repos                                                   AS linked_in_text,
+    CASE WHEN list_contains(x.text_owners, x.hf_owner)
+         THEN 'same owner, other repository' ELSE 'different owner' END AS difference
+FROM per_paper x
+JOIN papers p USING (paper_id)
+WHERE x.hf_ids IS NOT NULL AND x.text_ids IS NOT NULL
+  AND NOT list_has_any(x.hf_ids, x.text_ids)
+  AND coalesce(p.published_at, p.listed_on, DATE '1900-01-01') >= getvariable('since')::DATE
+ORDER BY published DESC NULLS LAST, p.paper_id;

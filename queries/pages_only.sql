@@ -1,0 +1,33 @@
+-- title: Papers that link only a github.io page
+-- description: Papers whose only GitHub link is an `owner.github.io` project page: no
+--   repository is linked in the text or on Hugging Face. A project page often, but not always,
+--   leads to the code. `owner_repos` lists repositories of the page's owner that other papers
+--   link, a hint where the code may live.
+-- param: since = '1900-01-01'   Only papers published on or after this date.
+SET VARIABLE since = COALESCE(getvariable('since'), DATE '1900-01-01');
+
+WITH pages AS (
+    SELECT m.paper_id, m.url, lower(split_part(m.repo_name, '/', 1)) AS owner
+    FROM mentions m
+    WHERE m.kind = 'pages'
+      AND NOT EXISTS (SELECT 1 FROM mentions o WHERE o.paper_id = m.paper_id AND o.kind = 'repo')
+),
+owner_repos AS (
+    SELECT lower(split_part(r.full_name, '/', 1)) AS owner,
+           string_agg(DISTINCT r.full_name, ', ' ORDER BY r.full_name) AS repos
+    FROM repos r
+    WHERE r.repo_id IN (SELECT repo_id FROM repo_names WHERE repo_id IS NOT NULL)
+    GROUP BY ALL
+)
+SELECT
+    p.paper_id,
+    coalesce(p.published_at, p.listed_on)                         AS published,
+    p.title,
+    string_agg(DISTINCT g.url, ', ' ORDER BY g.url)               AS pages,
+    string_agg(DISTINCT o.repos, ', ' ORDER BY o.repos)           AS owner_repos
+FROM pages g
+JOIN papers p ON p.paper_id = g.paper_id
+LEFT JOIN owner_repos o ON o.owner = g.owner
+WHERE coalesce(p.published_at, p.listed_on, DATE '1900-01-01') >= getvariable('since')::DATE
+GROUP BY ALL
+ORDER BY published DESC NULLS LAST, p.paper_id;

@@ -1,0 +1,29 @@
+-- title: Owners with the most cited repositories
+-- description: The GitHub users and organisations whose repositories the papers link to most:
+--   how many of their repositories are cited, by how many papers, their total stars and their
+--   most-starred cited repository. Owners are read from current names, so a repository moved
+--   to another owner counts for its new owner.
+-- param: top = 25   How many owners to list.
+-- param: min_repos = 1   Only owners with at least this many cited repositories.
+SET VARIABLE top = COALESCE(getvariable('top'), 25);
+SET VARIABLE min_repos = COALESCE(getvariable('min_repos'), 1);
+
+WITH cited AS (
+    SELECT r.repo_id, r.full_name, r.stars, lower(split_part(r.full_name, '/', 1)) AS owner_key,
+           count(DISTINCT m.paper_id) AS papers, list(DISTINCT m.paper_id) AS paper_ids
+    FROM repos r
+    JOIN repo_names n ON n.repo_id = r.repo_id
+    JOIN mentions m ON m.repo_name = n.repo_name AND m.kind = 'repo'
+    GROUP BY ALL
+)
+SELECT
+    split_part(arg_max(full_name, stars), '/', 1)         AS owner,
+    count(*)                                              AS repos,
+    length(list_distinct(flatten(list(paper_ids))))       AS papers,
+    sum(stars)::BIGINT                                    AS total_stars,
+    arg_max(full_name, stars)                             AS top_repo
+FROM cited
+GROUP BY owner_key
+HAVING count(*) >= getvariable('min_repos')::INTEGER
+ORDER BY repos DESC, papers DESC, total_stars DESC, owner
+LIMIT getvariable('top')::INTEGER;
