@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+import subprocess
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from harvester.errors import UsageError
+from harvester.models import Mention, Outcome, Paper, RepoStats, Status
 from harvester.reports import find_report, list_reports, parse_params, parse_report, queries_dir
 from harvester.store import Store
 
@@ -136,3 +139,41 @@ def test_parameter_help_may_continue_and_defaults_read_as_typed(tmp_path: Path) 
         "boolean",
     )
     assert parse_report(path).bind({"flag": "yes"}) == [("flag", True)]
+
+
+DUCKDB_SHELL = shutil.which("duckdb")
+
+
+@pytest.mark.skipif(DUCKDB_SHELL is None, reason="the duckdb shell (pip: duckdb-cli) is absent")
+def test_every_report_runs_unchanged_in_the_real_duckdb_shell(tmp_path: Path) -> None:
+    """The shell is DuckDB 1.x: the store writes 1.4-compatible files so it can open them."""
+    assert DUCKDB_SHELL is not None
+    db = tmp_path / "h.duckdb"
+    store = Store(db)
+    run, _ = store.begin_run("test", "shell")
+    store.save_papers(
+        [
+            Paper(
+                "2501.00001",
+                "jsonl",
+                title="T",
+                abstract="github.com/a/b",
+                published_at=dt.date(2025, 1, 2),
+            )
+        ],
+        [Mention("2501.00001", "a/b", "abstract", "https://github.com/a/b")],
+        run,
+    )
+    store.save_outcomes([Outcome("a/b", Status.OK, RepoStats(7, "a/b", 3, 1))], run)
+    store.end_run(run, "ok")
+    for report in list_reports():
+        proc = subprocess.run(
+            [DUCKDB_SHELL, "-readonly", "-csv", str(db)],
+            input=report.path.read_text(),
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert proc.returncode == 0 and "Error" not in proc.stderr, (report.name, proc.stderr)
+        assert proc.stdout.strip(), report.name

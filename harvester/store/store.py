@@ -33,6 +33,10 @@ from harvester.errors import QueryError, StoreError, StoreLockedError
 from harvester.models import Mention, Outcome, Paper, RepoStats, Status
 from harvester.store import migrate
 
+# Files are written in DuckDB 1.4's storage format, so the widely installed 1.x `duckdb` shell
+# and other 1.4+ clients read them (a 2.0 format file is refused by them). Set at creation.
+STORAGE_VERSION = "v1.4.0"
+
 _LOCK_HOLDER = re.compile(r"Conflicting lock is held in (?P<exe>.*?) \(PID (?P<pid>\d+)\)")
 
 PAPER_COLUMNS = (
@@ -115,7 +119,8 @@ class Store:
         delay = 0.02
         while True:
             try:
-                con = duckdb.connect(str(self.path), read_only=read_only)
+                config = {} if read_only else {"storage_compatibility_version": STORAGE_VERSION}
+                con = duckdb.connect(str(self.path), read_only=read_only, config=config)
             except duckdb.IOException as exc:
                 message = str(exc)
                 holder = _LOCK_HOLDER.search(message)
