@@ -58,41 +58,30 @@ class ApiUrls:
     graphql: str  # https://api.github.com/graphql or https://HOST/api/graphql
 
 
+def api_root(value: str, option: str, example: str = "https://HOST") -> str:
+    """Validate an API root given on the command line (``--github-url``, a live source's
+    ``--api-url``): http(s), a host, no credentials, query or fragment. Returns it without a
+    trailing slash. The value is never echoed when it might hold credentials."""
+    raw = value.strip()
+    parts = urlsplit(raw)
+    shown = "a URL with credentials in it" if "@" in raw else repr(raw)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UsageError(f"{option} must be an http(s) URL such as {example}, got {shown}")
+    if parts.query or parts.fragment or parts.username or parts.password:
+        raise UsageError(f"{option} must not carry credentials, a query or a fragment")
+    return urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/"), "", ""))
+
+
 def api_urls(github_url: str) -> ApiUrls:
     """Validate ``--github-url`` and derive the GraphQL endpoint from it.
 
     ``https://api.github.com`` -> ``/graphql`` beside it; a GitHub Enterprise root ending in
     ``/api/v3`` -> ``/api/graphql`` on the same host; any other root -> ``<root>/graphql``.
     """
-    raw = github_url.strip()
-    parts = urlsplit(raw)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise UsageError(
-            f"--github-url must be an http(s) URL such as {DEFAULT_GITHUB_URL} "
-            f"or https://HOST/api/v3, got {raw!r}"
-        )
-    if parts.query or parts.fragment or parts.username or parts.password:
-        raise UsageError("--github-url must not carry credentials, a query or a fragment")
-    path = parts.path.rstrip("/")
-    rest = urlunsplit((parts.scheme, parts.netloc, path, "", ""))
-    if path.endswith("/api/v3"):
-        graphql_path = path[: -len("/v3")] + "/graphql"
-    else:
-        graphql_path = path + "/graphql"
-    graphql = urlunsplit((parts.scheme, parts.netloc, graphql_path, "", ""))
-    return ApiUrls(rest=rest, graphql=graphql)
-
-
-def api_root(value: str, option: str) -> str:
-    """Validate a live source's ``--api-url`` (an http(s) root; the paths under it stay the
-    real API's) and return it without a trailing slash."""
-    raw = value.strip()
-    parts = urlsplit(raw)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise UsageError(f"{option} must be an http(s) URL such as https://HOST, got {raw!r}")
-    if parts.query or parts.fragment or parts.username or parts.password:
-        raise UsageError(f"{option} must not carry credentials, a query or a fragment")
-    return urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/"), "", ""))
+    rest = api_root(github_url, "--github-url", f"{DEFAULT_GITHUB_URL} or https://HOST/api/v3")
+    if rest.endswith("/api/v3"):
+        return ApiUrls(rest=rest, graphql=rest[: -len("/v3")] + "/graphql")
+    return ApiUrls(rest=rest, graphql=rest + "/graphql")
 
 
 def resolve_db_path(value: str | os.PathLike[str]) -> Path:

@@ -42,6 +42,7 @@ from harvester.github.parse import (
     MAX_BATCH,
     RATE_LIMIT_TYPES,
     NetworkError,
+    RedirectRefused,
     Reply,
     build_query,
     outcome_from_rest,
@@ -287,7 +288,11 @@ class Engine:
     # -- units of work -----------------------------------------------------------------------
 
     def _rest_outcome(self, name: str, etag: str | None) -> Outcome:
-        reply = self._call("core", 1, lambda: self.rest.get_repo(name, etag))
+        try:
+            reply = self._call("core", 1, lambda: self.rest.get_repo(name, etag))
+        except RedirectRefused as exc:
+            self._count()
+            return Outcome(name, Status.ERROR, detail=str(exc))
         outcome = outcome_from_rest(name, reply)
         if outcome.status == Status.ERROR and reply.status >= 500:
             attempts = self.options.retries + 1

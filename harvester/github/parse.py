@@ -275,6 +275,11 @@ class NetworkError(Exception):
         self.reachable = reachable
 
 
+class RedirectRefused(Exception):
+    """GitHub answered with a redirect to another host or scheme, which we never follow (the
+    token must only ever go to the configured API). Final for that request: no retry."""
+
+
 def decode_json(body: bytes | str, status: int) -> Any:
     if not body:
         return None

@@ -15,7 +15,7 @@ import github
 
 from harvester import __version__
 from harvester.config import Secret
-from harvester.github.parse import NetworkError, Reply, decode_json
+from harvester.github.parse import NetworkError, RedirectRefused, Reply, decode_json
 
 
 class RestClient:
@@ -47,8 +47,10 @@ class RestClient:
             status, resp_headers, body = self._gh.requester.requestJson(
                 "GET", path, headers=headers
             )
-        except RuntimeError as exc:  # PyGithub: redirect to another host or scheme
-            raise NetworkError(f"GitHub redirected somewhere unexpected: {exc}") from None
+        except RuntimeError as exc:  # PyGithub refuses a redirect to another host or scheme
+            raise RedirectRefused(
+                f"redirected away from {self.base_url}; not followed ({str(exc)[:120]})"
+            ) from None
         except ConnectionRefusedError:
             raise NetworkError(f"cannot connect to {self.base_url}", reachable=False) from None
         except OSError as exc:  # requests' exceptions derive from OSError (IOError)

@@ -119,7 +119,9 @@ class Store:
         delay = 0.02
         while True:
             try:
-                config = {} if read_only else {"storage_compatibility_version": STORAGE_VERSION}
+                config: dict[str, Any] = (
+                    {} if read_only else {"storage_compatibility_version": STORAGE_VERSION}
+                )
                 con = duckdb.connect(str(self.path), read_only=read_only, config=config)
             except duckdb.IOException as exc:
                 message = str(exc)
