@@ -886,6 +886,7 @@ class FakeGitHub:
         self.connections = 0  # TCP connections accepted (keep-alive reuses them)
         self.server_time_total = 0.0  # seconds producing responses, artificial delays excluded
         self.errors: list[str] = []  # tracebacks of bugs in this server (should stay empty)
+        self.faults: collections.Counter[str] = collections.Counter()  # injected, by kind
         now = time.time()
         self._core = _Budget("core", rest_limit, now)
         self._core_anon = _Budget("core", min(60, rest_limit), now)
@@ -1029,6 +1030,7 @@ class FakeGitHub:
             self.graphql_requests = 0
             self.not_modified = 0
             self.requests_by_path.clear()
+            self.faults.clear()
             self.connections = 0
             self.server_time_total = 0.0
 
@@ -1145,12 +1147,17 @@ class FakeGitHub:
             rid = f"FAKE:{self.seed:04X}:{self.requests:08X}"
             req = _Request(method, path, headers, body, host, auth, rid)
             if self.secondary_every > 0 and self.requests % self.secondary_every == 0:
+                self.faults["secondary"] += 1
                 return "respond", self._secondary(budget, req)
             if r_reset < self.reset_rate:
+                self.faults["reset"] += 1
                 return "reset", None
             action = "hang" if r_hang < self.hang_rate else "respond"
+            if action == "hang":
+                self.faults["hang"] += 1
             if r_fail < self.fail_rate:
                 status = (500, 502, 503)[int(r_pick * 3)]
+                self.faults[str(status)] += 1
                 if graphql and status == 502:
                     return action, self._json(status, _GRAPHQL_502, budget, req)
                 extra = [_JSON_TYPE, *budget.headers(self.reset_after), media]
@@ -1158,6 +1165,7 @@ class FakeGitHub:
                 return action, _Response(status, extra, _ERROR_BODIES[status])
             if action == "respond" and r_truncate < self.truncate_rate:
                 action = "truncate"
+                self.faults["truncate"] += 1
             if graphql:
                 return action, self._graphql_response(req)
             return action, self._rest_response(req)

@@ -109,14 +109,14 @@ def test_fault_soak_equals_a_fault_free_run(
         cli = Cli(tmp_path / "faulty.duckdb", broken)
         out = cli("harvest", str(data), *extra, "--timeout", "1", token=token)
         assert out.code == 0, out.stdout + out.stderr
-        faults = broken.requests  # every request the fake answered, failures included
+        faults = dict(broken.faults)  # what the fake injected, by kind
 
     statuses = dict(cli.rows("SELECT status, count(*) FROM repo_names GROUP BY ALL"))
     assert set(statuses) <= {"ok", "renamed", "not_found", "blocked"}, statuses
     assert sum(statuses.values()) == n
     assert _tables(cli.db) == expected  # nothing lost, nothing duplicated
     assert cli.rows("SELECT count(*) = count(DISTINCT repo_id) FROM repo_snapshots") == [(True,)]
-    # the faults really happened and were waited out
-    assert faults > reference.one("SELECT requests FROM runs")  # type: ignore[operator]
+    # the faults really happened (the seed fixes which requests fail) and were waited out
+    assert {"500", "502", "503", "hang", "secondary", "truncate"} <= set(faults), faults
     assert len(waits) > 5
     assert "rate limit: waiting" in out.stderr
