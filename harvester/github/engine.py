@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 
+from harvester.backoff import jittered, retry_after
 from harvester.errors import GitHubError
 from harvester.github.budget import (
     MAX_REFUSALS,
@@ -48,7 +49,6 @@ from harvester.github.parse import (
     outcome_from_rest,
     parse_graphql,
     rate_from_headers,
-    retry_after,
 )
 from harvester.github.rest import RestClient
 from harvester.links import parse_repo_name
@@ -188,8 +188,9 @@ class Engine:
             self.requests += 1
 
     def _backoff(self, attempt: int) -> None:
-        base = min(self.options.backoff_cap, self.options.backoff * 2 ** (attempt - 1))
-        self._sleep(base * (0.5 + self._rng.random() / 2))
+        """Sleep before retry ``attempt`` (1-based)."""
+        options = self.options
+        self._sleep(jittered(attempt - 1, options.backoff, options.backoff_cap, self._rng))
 
     def _call(self, resource: str, cost: int, send: Callable[[], Reply]) -> Reply:
         """Send with budget, secondary-limit and transient-failure handling. Returns the
@@ -272,7 +273,7 @@ class Engine:
         return self._now() + dt.timedelta(seconds=60)
 
     def _secondary_wait(self, reply: Reply, hits: int) -> None:
-        told = retry_after(reply.headers, self._now())
+        told = retry_after(reply.headers.get("retry-after"), self._now())
         doubling = self.options.secondary_min_wait * 2 ** (hits - 1)
         seconds = told if told is not None else doubling
         if hits > SECONDARY_MAX_HITS or seconds > self.options.max_wait:

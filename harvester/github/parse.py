@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import email.utils
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -182,23 +181,6 @@ def rate_from_graphql(node: Any) -> RateInfo | None:
         reset_at=_ts(node.get("resetAt")),
         cost=_int(node.get("cost")),
     )
-
-
-def retry_after(headers: Mapping[str, str], now: dt.datetime) -> float | None:
-    """Seconds to wait from a ``retry-after`` header (delta-seconds or an HTTP date)."""
-    value = headers.get("retry-after")
-    if value is None:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.UTC)
-    return max(0.0, (when - now).total_seconds())
 
 
 @dataclass(slots=True)

@@ -22,7 +22,6 @@ never really sleep nor depend on the day they run.
 from __future__ import annotations
 
 import datetime as dt
-import email.utils
 import random
 import time
 from collections.abc import Callable, Mapping
@@ -32,6 +31,7 @@ from typing import Protocol, Self
 import httpx
 
 from harvester import __version__
+from harvester.backoff import jittered, retry_after
 from harvester.errors import SourceError
 
 USER_AGENT = f"harvester/{__version__} (paper-to-code harvester; python-httpx)"
@@ -149,8 +149,7 @@ class PoliteClient:
         self.clock.sleep(wait)
 
     def backoff_delay(self, attempt: int) -> float:
-        ceiling = min(self.policy.max_backoff, self.policy.backoff * 2.0**attempt)
-        return ceiling * (0.5 + self.rng.random() / 2)
+        return jittered(attempt, self.policy.backoff, self.policy.max_backoff, self.rng)
 
     def _space(self) -> None:
         if self._last is None or self.policy.min_interval <= 0:
@@ -167,19 +166,3 @@ class PoliteClient:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
-
-
-def retry_after(value: str | None, now: dt.datetime | None = None) -> float | None:
-    """Seconds a ``retry-after`` header asks for (delta-seconds or an HTTP date), or None."""
-    if value is None or not value.strip():
-        return None
-    text = value.strip()
-    if text.isdigit():
-        return float(text)
-    try:
-        when = email.utils.parsedate_to_datetime(text)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.UTC)
-    return max(0.0, (when - (now or dt.datetime.now(dt.UTC))).total_seconds())

@@ -8,6 +8,7 @@ import json
 
 import pytest
 
+from harvester.backoff import retry_after
 from harvester.github.parse import (
     NetworkError,
     Reply,
@@ -17,7 +18,6 @@ from harvester.github.parse import (
     parse_graphql,
     rate_from_headers,
     repo_from_rest,
-    retry_after,
 )
 from harvester.models import Status
 from tests.conftest import FIXTURES
@@ -139,9 +139,9 @@ def test_rate_and_retry_after_headers() -> None:
     assert (info.limit, info.remaining, info.resource) == (60, 0, "core")
     assert info.reset_at == dt.datetime.fromtimestamp(1538660372, dt.UTC)
     now = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
-    assert retry_after({"retry-after": "60"}, now) == 60.0
-    assert retry_after({"retry-after": "Thu, 01 Jan 2026 00:00:30 GMT"}, now) == 30.0
-    assert retry_after({}, now) is None
+    assert retry_after("60", now) == 60.0
+    assert retry_after("Thu, 01 Jan 2026 00:00:30 GMT", now) == 30.0
+    assert retry_after(None, now) is None
 
 
 @pytest.mark.parametrize(

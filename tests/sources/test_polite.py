@@ -12,8 +12,9 @@ from typing import Any
 
 import pytest
 
+from harvester.backoff import retry_after
 from harvester.errors import SourceError
-from harvester.sources.polite import Policy, PoliteClient, retry_after
+from harvester.sources.polite import Policy, PoliteClient
 from tests.fakesources import FakeClock, FakeHF
 
 DAY = {"date": "2025-11-03"}
