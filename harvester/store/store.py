@@ -146,7 +146,7 @@ class Store:
                 if holder:
                     if time.monotonic() < deadline:
                         time.sleep(delay)
-                        delay = min(delay * 2, 0.5)
+                        delay = min(delay * 2, 0.1)  # batches leave short gaps: look often
                         continue
                     raise StoreLockedError(
                         f"{self.path} is locked by another process "
