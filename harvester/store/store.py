@@ -10,6 +10,19 @@ Design notes:
   whole life, so a second job on the same file is refused up front and told which PID runs.
 * **Bulk writes.** Rows go through DuckDB's Appender into a temporary staging table and then
   one ``INSERT ... SELECT ... ON CONFLICT`` moves them into place — no row-by-row executemany.
+* **Flat memory, flat cost per batch.** Closing the last connection checkpoints the file, and a
+  checkpoint rewrites every row group a batch appended to (and merges small neighbours). With
+  DuckDB's default row groups (122,880 rows, ~130 MB of abstracts in ``papers``) each batch
+  rewrote a growing row group: on a generated corpus, peak RSS was 385 MB at 100k papers and
+  736 MB at 300k, and closing took 7.7 of 17 s at 100k. Writers therefore attach the file with
+  ``ROW_GROUP_SIZE`` ``WRITE_ROW_GROUP`` and harvests commit papers in batches of the same size
+  (``harvest.PAPER_BATCH``): a batch of new papers fills whole row groups and its checkpoint
+  rewrites nothing older (close: 3.8 s -> 0.5 s per 100k papers; peak RSS ~225 MB, flat from 100k
+  to 1M). ``WRITER_SETTINGS``: one DuckDB thread (a batch is small, and the other core is parsing
+  the next one) and no insertion order to keep. No ``memory_limit``: memory stays flat because
+  every batch closes its connection, and a cap low enough to matter (128 MB) made a 16k-paper
+  batch fail with "Out of Memory". The ART indexes behind the primary keys are not the cost: a
+  batch touches 1-3 MB of them even at 1M papers. Readers open the file plainly, every core.
 * **Identity.** Repositories are keyed by GitHub's numeric id; names (``repo_names``) point at
   ids, so a rename keeps the history and every old name still resolves.
 """
@@ -33,9 +46,20 @@ from harvester.errors import QueryError, StoreError, StoreLockedError
 from harvester.models import Mention, Outcome, Paper, RepoStats, Status
 from harvester.store import migrate
 
-# Files are written in DuckDB 1.4's storage format, so the widely installed 1.x `duckdb` shell
-# and other 1.4+ clients read them (a 2.0 format file is refused by them). Set at creation.
+# Files are created in DuckDB 1.4's storage format, so the widely installed 1.x `duckdb` shell
+# and other 1.4+ clients read them (they refuse 2.0's format). A file created otherwise keeps
+# its own format.
 STORAGE_VERSION = "v1.4.0"
+# Row group size of writer connections (see the module docstring); it is an attach option, not
+# stored in the file, so every writer sets it. A multiple of DuckDB's vector size (2,048).
+WRITE_ROW_GROUP = 8192
+# DuckDB settings of writer connections (see the module docstring); insertion order is not a
+# contract of any table.
+WRITER_SETTINGS: dict[str, str | bool | int | float | list[str]] = {
+    "threads": 1,
+    "preserve_insertion_order": False,
+}
+_ALIAS = "harvest"  # catalog name of the attached file in writer connections
 
 _LOCK_HOLDER = re.compile(r"Conflicting lock is held in (?P<exe>.*?) \(PID (?P<pid>\d+)\)")
 
@@ -119,17 +143,14 @@ class Store:
         delay = 0.02
         while True:
             try:
-                config: dict[str, Any] = (
-                    {} if read_only else {"storage_compatibility_version": STORAGE_VERSION}
-                )
-                con = duckdb.connect(str(self.path), read_only=read_only, config=config)
+                con = _connect_reader(self.path) if read_only else _connect_writer(self.path)
             except duckdb.IOException as exc:
                 message = str(exc)
                 holder = _LOCK_HOLDER.search(message)
                 if holder:
                     if time.monotonic() < deadline:
                         time.sleep(delay)
-                        delay = min(delay * 2, 0.5)
+                        delay = min(delay * 2, 0.1)  # batches leave short gaps: look often
                         continue
                     raise StoreLockedError(
                         f"{self.path} is locked by another process "
@@ -403,6 +424,17 @@ class Store:
         with self.reader() as con:
             return [r[0] for r in con.execute(query, params).fetchall()]
 
+    def count_names(self, statuses: Iterable[str]) -> int:
+        """How many names are in ``statuses`` (a count: the list can be millions long)."""
+        if not self.path.exists():
+            return 0
+        with self.reader() as con:
+            row = con.execute(
+                "SELECT count(*) FROM repo_names WHERE status IN (SELECT unnest(?::VARCHAR[]))",
+                [[str(s) for s in statuses]],
+            ).fetchone()
+        return int(row[0]) if row else 0
+
     def unsettled(self, names: Iterable[str]) -> list[str]:
         """Which of ``names`` a harvest would fetch: not stored yet, or pending/error.
         Read-only (for ``--dry-run``); a database that does not exist yet settles nothing."""
@@ -610,6 +642,27 @@ class Store:
 def _interrupted(exc: BaseException) -> bool:
     """DuckDB turns Ctrl-C during a query into RuntimeError('Query interrupted')."""
     return isinstance(exc, RuntimeError) and "interrupted" in str(exc).lower()
+
+
+def _connect_reader(path: Path) -> duckdb.DuckDBPyConnection:
+    return duckdb.connect(str(path), read_only=True)
+
+
+def _connect_writer(path: Path) -> duckdb.DuckDBPyConnection:
+    """An in-memory connection with the file attached as the default catalog: ``ATTACH`` is
+    the only way to choose the row group size (``duckdb.connect`` has no such option)."""
+    con = duckdb.connect(config=WRITER_SETTINGS)
+    try:
+        quoted = str(path).replace("'", "''")
+        options = f"ROW_GROUP_SIZE {WRITE_ROW_GROUP}"
+        if not path.exists():  # a file keeps the format it was created in; it cannot go down
+            options += f", STORAGE_VERSION '{STORAGE_VERSION}'"
+        con.execute(f"ATTACH '{quoted}' AS {_ALIAS} ({options})")
+        con.execute(f"USE {_ALIAS}")
+    except BaseException:
+        con.close()
+        raise
+    return con
 
 
 def _identifier(name: str) -> str:

@@ -293,3 +293,37 @@ def test_version_1_database_is_upgraded_in_place(store: Store) -> None:
     assert store.cursor("arxiv", "x") is None
     assert store.ensure() == migrate.LATEST >= 2
     assert _rows(store, "SELECT paper_id FROM papers") == [("2501.00001",)]
+
+
+def test_a_path_with_a_quote_is_attached_for_writing(tmp_path: Path) -> None:
+    store = Store(tmp_path / "it's here.duckdb")
+    run, _ = store.begin_run("harvest", "t")
+    store.save_papers(PAPERS, MENTIONS, run)
+    assert _rows(store, "SELECT count(*) FROM papers") == [(2,)]
+
+
+def test_writer_connections_use_small_row_groups_and_one_thread(store: Store) -> None:
+    """A batch appends whole small row groups (see store's docstring): the file a writer leaves
+    has row groups of WRITE_ROW_GROUP rows, not DuckDB's default 122,880."""
+    from harvester.store.store import WRITE_ROW_GROUP
+
+    run, _ = store.begin_run("harvest", "t")
+    n = WRITE_ROW_GROUP + 10
+    store.save_papers([Paper(f"id:{i}", "t", title=f"P{i}") for i in range(n)], [], run)
+    with store.transaction() as con:
+        threads = con.execute("SELECT current_setting('threads')").fetchone()
+        groups = con.execute(
+            "SELECT count(DISTINCT row_group_id) FROM pragma_storage_info('papers')"
+        ).fetchone()
+    assert threads == (1,)
+    assert groups == (2,)
+
+
+def test_count_names_counts_by_status(store: Store) -> None:
+    assert store.count_names([Status.PENDING]) == 0  # no database yet: nothing, and no file
+    assert not store.path.exists()
+    run, _ = store.begin_run("harvest", "t")
+    store.save_papers(PAPERS, [*MENTIONS, Mention("2501.00002", "x/y", "title", "u")], run)
+    store.save_outcomes([Outcome("x/y", Status.NOT_FOUND)], run)
+    assert store.count_names([Status.PENDING]) == 1
+    assert store.count_names([Status.PENDING, Status.NOT_FOUND]) == 2
