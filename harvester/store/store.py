@@ -301,26 +301,13 @@ class Store:
                 "INSERT INTO papers SELECT * FROM stage_papers"
                 " ON CONFLICT (paper_id) DO UPDATE SET " + ", ".join(updates)
             )
-            mention_cols = (
-                "paper_id",
-                "repo_name",
-                "source_field",
-                "kind",
-                "repo",
-                "url",
-                "first_run_id",
-            )
-            _stage(
+            insert_mentions(
                 con,
-                "stage_mentions",
-                "mentions",
-                mention_cols,
                 (
                     (m.paper_id, m.repo_name, m.source_field, m.kind, m.repo, m.url, run_id)
                     for m in seen.values()
                 ),
             )
-            con.execute("INSERT INTO mentions SELECT * FROM stage_mentions ON CONFLICT DO NOTHING")
             con.execute(
                 "INSERT INTO repo_names (repo_name, status, first_seen_at)"
                 " SELECT DISTINCT repo_name, 'pending', ? FROM stage_mentions WHERE kind = 'repo'"
@@ -669,6 +656,22 @@ def _identifier(name: str) -> str:
     if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,62}", name):
         raise QueryError(f"invalid parameter name {name!r}")
     return name
+
+
+MENTION_COLUMNS = ("paper_id", "repo_name", "source_field", "kind", "repo", "url", "first_run_id")
+
+
+def insert_mentions(con: duckdb.DuckDBPyConnection, rows: Iterable[Sequence[Any]]) -> None:
+    """The bulk path for mentions: Appender into a staging table, then one INSERT of the rows
+    not stored yet. ``rows`` must be unique by (paper_id, repo_name, source_field, kind): the
+    table has no key (schema 0003); the anti-join keeps it unique across batches."""
+    _stage(con, "stage_mentions", "mentions", MENTION_COLUMNS, rows)
+    con.execute(
+        "INSERT INTO mentions SELECT s.* FROM stage_mentions s WHERE NOT EXISTS"
+        " (SELECT 1 FROM mentions m WHERE m.paper_id = s.paper_id"
+        " AND m.repo_name = s.repo_name AND m.source_field = s.source_field"
+        " AND m.kind = s.kind)"
+    )
 
 
 def _one(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[Any, ...]:

@@ -288,11 +288,26 @@ def test_version_1_database_is_upgraded_in_place(store: Store) -> None:
     con.execute(first.sql)
     con.execute("INSERT INTO schema_version (version, name) VALUES (1, ?)", [first.name])
     con.execute("INSERT INTO papers (paper_id, source) VALUES ('2501.00001', 'jsonl')")
+    con.execute(
+        "INSERT INTO mentions VALUES ('2501.00001', 'a/b', 'abstract', 'repo', 'A/b',"
+        " 'https://github.com/A/b', 1)"
+    )
     con.close()
     assert Store(store.path).summary()["cursors"] == []  # readers do not need the new table
     assert store.cursor("arxiv", "x") is None
     assert store.ensure() == migrate.LATEST >= 2
     assert _rows(store, "SELECT paper_id FROM papers") == [("2501.00001",)]
+    # schema 3 rebuilt mentions without its key, keeping every row
+    assert _rows(store, "SELECT paper_id, repo, url FROM mentions") == [
+        ("2501.00001", "A/b", "https://github.com/A/b")
+    ]
+    run, _ = store.begin_run("harvest", "t")
+    again = store.save_papers(
+        [Paper("2501.00001", "jsonl")],
+        [Mention("2501.00001", "A/b", "abstract", "https://github.com/A/b")] * 2,
+        run,
+    )
+    assert again.new_mentions == 0 and _rows(store, "SELECT count(*) FROM mentions") == [(1,)]
 
 
 def test_a_path_with_a_quote_is_attached_for_writing(tmp_path: Path) -> None:
