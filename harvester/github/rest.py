@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import logging
 
-import github
-
 from harvester import __version__
 from harvester.config import Secret
 from harvester.github.parse import NetworkError, RedirectRefused, Reply, decode_json
@@ -27,6 +25,10 @@ class RestClient:
         timeout: float = 30.0,
         pool_size: int | None = None,
     ) -> None:
+        # Imported here: PyGithub (and requests) cost ~150 ms at start-up, which every command
+        # would pay, --no-stats and extract included, though only GitHub work needs them.
+        import github  # noqa: PLC0415
+
         self.base_url = base_url
         # PyGithub logs each followed 301 at INFO to stderr; renames are our data, not noise.
         logging.getLogger("github").setLevel(logging.WARNING)
