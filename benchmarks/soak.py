@@ -21,55 +21,28 @@ from pathlib import Path
 
 from _common import machine, median
 
-from harvester.cli import RichReporter
-from tests.cli.conftest import TOKEN, Cli
+from tests.cli.conftest import TOKEN
 from tests.cli.test_crash import _dataset, _spawn, _wait_for_repos
-from tests.cli.test_soak import _faulty, _papers, _tables, _world
+from tests.cli.test_soak import _tables, soak
 from tests.fakegithub import FakeGitHub
 
 
-def soak(tmp: Path, n: int, token: str | None, extra: list[str]) -> None:
-    data = _papers(tmp / f"papers-{n}.jsonl", n)
-    with FakeGitHub(token=TOKEN, seed=5) as clean:
-        _world(clean, n)
-        reference = Cli(tmp / f"clean-{n}-{token}.duckdb", clean)
-        started = time.perf_counter()
-        assert reference("harvest", str(data), *extra).code == 0
-        clean_wall = time.perf_counter() - started
-        clean_requests = clean.requests
-    with FakeGitHub(
-        token=TOKEN, seed=5, rest_limit=40, graphql_limit=15, reset_after=600
-    ) as broken:
-        _world(broken, n)
-        _faulty(broken)
-        waits: list[float] = []
-
-        def sleep(reporter: RichReporter, seconds: float) -> None:
-            waits.append(seconds)
-            broken.refill()
-
-        original = RichReporter.sleep
-        RichReporter.sleep = sleep  # type: ignore[method-assign]
-        try:
-            cli = Cli(tmp / f"faulty-{n}-{token}.duckdb", broken)
-            started = time.perf_counter()
-            out = cli("harvest", str(data), *extra, "--timeout", "1", token=token)
-            wall = time.perf_counter() - started
-        finally:
-            RichReporter.sleep = original  # type: ignore[method-assign]
-    statuses = dict(cli.rows("SELECT status, count(*) FROM repo_names GROUP BY ALL"))
+def report(tmp: Path, n: int, token: str | None, extra: list[str]) -> None:
+    run = soak(tmp, n, token, extra)
+    statuses = dict(run.faulty.rows("SELECT status, count(*) FROM repo_names GROUP BY ALL"))
+    equal = _tables(run.faulty.db) == _tables(run.reference.db)
     path = "GraphQL" if token else "REST"
-    print(f"{path}: {n} repositories; exit {out.code}; statuses {statuses}")
-    print(f"  fault-free reference (GraphQL): {clean_requests} requests, {clean_wall:.1f} s")
+    print(f"{path}: {n} repositories; exit {run.out.code}; statuses {statuses}")
+    print(f"  fault-free reference (GraphQL): {run.requests[0]} requests, {run.seconds[0]:.1f} s")
     print(
-        f"  faulty:     {broken.requests} requests, {wall:.1f} s (hangs time out after 1 s); "
-        f"faults injected {dict(sorted(broken.faults.items()))}"
+        f"  faulty: {run.requests[1]} requests, {run.seconds[1]:.1f} s (hangs time out after"
+        f" 1 s); faults injected {dict(sorted(run.faults.items()))}"
     )
     print(
-        f"  waits recorded instead of slept: {len(waits)}, totalling {sum(waits):,.0f} s "
-        "(backoff, retry-after, rate-limit resets)"
+        f"  waits recorded instead of slept: {len(run.waits)}, totalling "
+        f"{sum(run.waits):,.0f} s (backoff, retry-after, rate-limit resets)"
     )
-    print(f"  tables equal to the fault-free run: {_tables(cli.db) == _tables(reference.db)}\n")
+    print(f"  tables equal to the fault-free run: {equal}\n")
 
 
 def interrupt(tmp: Path, trials: int) -> None:
@@ -99,8 +72,8 @@ def main() -> None:
     args = parser.parse_args()
     print(machine(), "\n")
     with tempfile.TemporaryDirectory() as tmp:
-        soak(Path(tmp), args.n, TOKEN, ["--batch-size", "20"])
-        soak(Path(tmp), args.rest_n, None, [])
+        report(Path(tmp), args.n, TOKEN, ["--batch-size", "20"])
+        report(Path(tmp), args.rest_n, None, [])
         interrupt(Path(tmp), args.trials)
 
 

@@ -421,9 +421,8 @@ def _start_day(
 
 
 def _harvest_live(
-    source: ArxivSource | HfSource,
+    make_source: Callable[[RichReporter], ArxivSource | HfSource],
     store: Store,
-    reporter: RichReporter,
     *,
     what: str,
     no_stats: bool,
@@ -431,8 +430,11 @@ def _harvest_live(
     timeout: float,
     options: EngineOptions,
 ) -> None:
-    """Run ``source`` through ``harvest.harvest``; once its papers are committed, move its
-    ``--since-last`` cursor to the newest date read. Closes the source's connection."""
+    """Run the source ``make_source`` builds (given the reporter for its waits and pages)
+    through ``harvest.harvest``; once its papers are committed, move its ``--since-last``
+    cursor to the newest date read. Closes the source's connection."""
+    reporter = RichReporter()
+    source = make_source(reporter)
 
     def committed(run_id: int) -> None:
         source.close()  # every page is read: no need to hold the connection during GitHub work
@@ -520,17 +522,14 @@ def harvest_arxiv(
         start = _start_day(store, arxiv_api.SOURCE, key, since_last, from_, to, what)
         end = to.date() if to is not None else None
         wanted = ArxivQuery(query, start, end, limit=max_results, page_size=page_size)
-        reporter = RichReporter()
-        source = ArxivSource(
-            wanted,
-            api_url=root,
-            on_wait=reporter.retry_wait,
-            on_page=reporter.source_pages("arXiv"),
-        )
         _harvest_live(
-            source,
+            lambda reporter: ArxivSource(
+                wanted,
+                api_url=root,
+                on_wait=reporter.retry_wait,
+                on_page=reporter.source_pages("arXiv"),
+            ),
             store,
-            reporter,
             what=what,
             no_stats=no_stats,
             github_url=github_url,
@@ -618,17 +617,14 @@ def harvest_hf(
             assert start is not None  # --from given, or --since-last found a cursor or refused
             days = (start, to.date() if to is not None else None)
         wanted = HfQuery(days=days, week=week, month=month, search=query, page_size=page_size)
-        reporter = RichReporter()
-        source = HfSource(
-            wanted,
-            api_url=root,
-            on_wait=reporter.retry_wait,
-            on_page=reporter.source_pages("Hugging Face"),
-        )
         _harvest_live(
-            source,
+            lambda reporter: HfSource(
+                wanted,
+                api_url=root,
+                on_wait=reporter.retry_wait,
+                on_page=reporter.source_pages("Hugging Face"),
+            ),
             store,
-            reporter,
             what=what,
             no_stats=no_stats,
             github_url=github_url,

@@ -7,13 +7,16 @@ fake's rate-limit window, as a real wait would.
 
 from __future__ import annotations
 
+import time
+from dataclasses import dataclass
 from pathlib import Path
+from unittest.mock import patch
 
 import duckdb
 import pytest
 
 from harvester.cli import RichReporter
-from tests.cli.conftest import TOKEN, Cli
+from tests.cli.conftest import TOKEN, Cli, Outcome
 from tests.fakegithub import FakeGitHub
 
 N = 2400
@@ -70,29 +73,30 @@ def _tables(db: Path) -> dict[str, list[tuple[object, ...]]]:
         con.close()
 
 
-@pytest.mark.parametrize(
-    ("token", "n", "extra"),
-    [
-        (TOKEN, N, ["--batch-size", "20"]),  # GraphQL: 120 batches + REST probes
-        (None, 300, []),  # REST only, one request per name
-    ],
-    ids=["graphql", "rest"],
-)
-def test_fault_soak_equals_a_fault_free_run(
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    token: str | None,
-    n: int,
-    extra: list[str],
-) -> None:
-    data = _papers(tmp_path / "papers.jsonl", n)
+@dataclass
+class Soak:
+    """One soak: a fault-free reference harvest and the same harvest against failing GitHub."""
+
+    reference: Cli
+    faulty: Cli
+    out: Outcome  # of the faulty harvest
+    faults: dict[str, int]  # injected by the fake, by kind
+    waits: list[float]  # recorded instead of slept
+    requests: tuple[int, int]  # (reference, faulty)
+    seconds: tuple[float, float]  # (reference, faulty)
+
+
+def soak(tmp: Path, n: int, token: str | None, extra: list[str]) -> Soak:
+    """Also run at scale by benchmarks/soak.py."""
+    data = _papers(tmp / f"papers-{n}.jsonl", n)
     # fault-free reference (GraphQL: the REST and GraphQL paths must store the same tables)
     with FakeGitHub(token=TOKEN, seed=5) as clean:
         _world(clean, n)
-        reference = Cli(tmp_path / "clean.duckdb", clean)
+        reference = Cli(tmp / f"clean-{n}-{token}.duckdb", clean)
+        started = time.perf_counter()
         assert reference("harvest", str(data)).code == 0
-    expected = _tables(reference.db)
-
+        clean_seconds = time.perf_counter() - started
+        clean_requests = clean.requests
     # the same world, failing, with a small rate-limit window
     with FakeGitHub(
         token=TOKEN, seed=5, rest_limit=40, graphql_limit=15, reset_after=600
@@ -105,18 +109,42 @@ def test_fault_soak_equals_a_fault_free_run(
             waits.append(seconds)
             broken.refill()
 
-        monkeypatch.setattr(RichReporter, "sleep", sleep)
-        cli = Cli(tmp_path / "faulty.duckdb", broken)
-        out = cli("harvest", str(data), *extra, "--timeout", "1", token=token)
-        assert out.code == 0, out.stdout + out.stderr
-        faults = dict(broken.faults)  # what the fake injected, by kind
+        faulty = Cli(tmp / f"faulty-{n}-{token}.duckdb", broken)
+        with patch.object(RichReporter, "sleep", sleep):
+            started = time.perf_counter()
+            out = faulty("harvest", str(data), *extra, "--timeout", "1", token=token)
+            seconds = time.perf_counter() - started
+    return Soak(
+        reference,
+        faulty,
+        out,
+        dict(broken.faults),
+        waits,
+        (clean_requests, broken.requests),
+        (clean_seconds, seconds),
+    )
 
+
+@pytest.mark.parametrize(
+    ("token", "n", "extra"),
+    [
+        (TOKEN, N, ["--batch-size", "20"]),  # GraphQL: 120 batches + REST probes
+        (None, 300, []),  # REST only, one request per name
+    ],
+    ids=["graphql", "rest"],
+)
+def test_fault_soak_equals_a_fault_free_run(
+    tmp_path: Path, token: str | None, n: int, extra: list[str]
+) -> None:
+    run = soak(tmp_path, n, token, extra)
+    assert run.out.code == 0, run.out.stdout + run.out.stderr
+    cli = run.faulty
     statuses = dict(cli.rows("SELECT status, count(*) FROM repo_names GROUP BY ALL"))
     assert set(statuses) <= {"ok", "renamed", "not_found", "blocked"}, statuses
     assert sum(statuses.values()) == n
-    assert _tables(cli.db) == expected  # nothing lost, nothing duplicated
+    assert _tables(cli.db) == _tables(run.reference.db)  # nothing lost, nothing duplicated
     assert cli.rows("SELECT count(*) = count(DISTINCT repo_id) FROM repo_snapshots") == [(True,)]
     # the faults really happened (the seed fixes which requests fail) and were waited out
-    assert {"500", "502", "503", "hang", "secondary", "truncate"} <= set(faults), faults
-    assert len(waits) > 5
-    assert "rate limit: waiting" in out.stderr
+    assert {"500", "502", "503", "hang", "secondary", "truncate"} <= set(run.faults), run.faults
+    assert len(run.waits) > 5
+    assert "rate limit: waiting" in run.out.stderr
