@@ -41,6 +41,7 @@ from harvester.config import (
     api_root,
     api_urls,
     parse_duration,
+    read_storage_version,
     read_token,
     redact,
     resolve_db_path,
@@ -306,6 +307,10 @@ class RichReporter:
         return update
 
 
+def _store(db: Path) -> Store:
+    return Store(resolve_db_path(db), storage_version=read_storage_version())
+
+
 def _on_sigterm(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt
 
@@ -368,7 +373,7 @@ def harvest_files(
         if not no_stats:
             settings = harvest.GitHubSettings(api_urls(github_url), read_token(), timeout)
         options = _engine_options(batch_size, concurrency, max_wait)
-        store = Store(resolve_db_path(db))
+        store = _store(db)
         papers = read_inputs(sources, input_format)
         if dry_run:
             github = harvest.GitHubSettings(api_urls(github_url), read_token(), timeout)
@@ -516,7 +521,7 @@ def harvest_arxiv(
     def body() -> None:
         root = api_root(api_url, "--api-url")
         options = _engine_options(batch_size, concurrency, max_wait)
-        store = Store(resolve_db_path(db))
+        store = _store(db)
         key = arxiv_api.normalize_query(query)
         what = f"arXiv query {key!r}"
         start = _start_day(store, arxiv_api.SOURCE, key, since_last, from_, to, what)
@@ -607,7 +612,7 @@ def harvest_hf(
             raise errors.UsageError("--to needs --from (or --since-last)")
         root = api_root(api_url, "--api-url")
         options = _engine_options(batch_size, concurrency, max_wait)
-        store = Store(resolve_db_path(db))
+        store = _store(db)
         what = "Hugging Face daily listings"
         days: tuple[dt.date, dt.date | None] | None = None
         if date is not None:
@@ -673,7 +678,7 @@ def refresh(
                 )
             statuses, stale = list(only_status), None
         settings = harvest.GitHubSettings(api_urls(github_url), read_token(), timeout)
-        store = Store(resolve_db_path(db))
+        store = _store(db)
         if not store.path.exists():
             raise errors.StoreError(f"no database at {store.path}; run `harvester harvest` first")
         options = _engine_options(batch_size, concurrency, max_wait)
@@ -779,7 +784,7 @@ def report(
             return
         chosen = reports.find_report(name)
         values = chosen.bind(reports.parse_params(param or []))
-        result = Store(resolve_db_path(db)).query([chosen.sql], values)
+        result = _store(db).query([chosen.sql], values)
         _write(render(result.columns, result.rows, fmt), output)
 
     _guard(body)
@@ -812,7 +817,7 @@ def sql(
     def body() -> None:
         if fmt not in FORMATS:
             raise errors.UsageError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
-        result = Store(resolve_db_path(db)).query([query])
+        result = _store(db).query([query])
         sys.stdout.write(render(result.columns, result.rows, fmt))
 
     _guard(body)
@@ -837,7 +842,7 @@ def status(
         if fmt not in FORMATS:
             raise errors.UsageError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
         urls = api_urls(github_url)
-        info = Store(resolve_db_path(db)).summary()
+        info = _store(db).summary()
         names = {str(s): 0 for s in Status} | info["names"]
         first, last = info["snapshot_span"]
         rows: list[tuple[str, Any]] = [
@@ -905,7 +910,7 @@ def chart(
     scripts."""
 
     def body() -> None:
-        store = Store(resolve_db_path(db))
+        store = _store(db)
         html = dashboard.build(
             store, grain=grain, top=top, since=since, now=dt.datetime.now(dt.UTC)
         )
@@ -943,7 +948,7 @@ def export_command(
             if with_reports
             else []
         )
-        store = Store(resolve_db_path(db))
+        store = _store(db)
         written = export.export(store, directory, fmt, reports=queries, force=force)
         rows = [(str(w.path.relative_to(directory)), w.rows) for w in written]
         sys.stdout.write(render(["file", "rows"], rows, "table"))

@@ -113,3 +113,20 @@ def parse_duration(text: str, option: str) -> float:
     if not match:
         raise UsageError(f"{option} takes a duration such as 90s, 15m, 12h or 7d, got {text!r}")
     return float(match.group(1)) * _UNIT_SECONDS[match.group(2).lower()]
+
+
+STORAGE_VAR = "HARVESTER_DUCKDB_STORAGE"
+_STORAGE = re.compile(r"^v\d+\.\d+\.\d+$")
+
+
+def read_storage_version(env: Mapping[str, str] | None = None) -> str | None:
+    """The DuckDB storage format for new database files, from ``HARVESTER_DUCKDB_STORAGE``
+    (``v1.4.0``: readable by DuckDB 1.4 and later clients). Unset: DuckDB's own format, which
+    is faster and leaner (``benchmarks/memory.py``) but needs DuckDB 2.0+ to read."""
+    env = os.environ if env is None else env
+    value = env.get(STORAGE_VAR, "").strip()
+    if not value:
+        return None
+    if not _STORAGE.match(value):
+        raise UsageError(f"{STORAGE_VAR} takes a DuckDB version such as v1.4.0, got {value!r}")
+    return value

@@ -46,10 +46,6 @@ from harvester.errors import QueryError, StoreError, StoreLockedError
 from harvester.models import Mention, Outcome, Paper, RepoStats, Status
 from harvester.store import migrate
 
-# Files are created in DuckDB 1.4's storage format, so the widely installed 1.x `duckdb` shell
-# and other 1.4+ clients read them (they refuse 2.0's format). A file created otherwise keeps
-# its own format.
-STORAGE_VERSION = "v1.4.0"
 # Row group size of writer connections (see the module docstring); it is an attach option, not
 # stored in the file, so every writer sets it. A multiple of DuckDB's vector size (2,048).
 WRITE_ROW_GROUP = 8192
@@ -131,9 +127,18 @@ def _first_line(exc: BaseException) -> str:
 class Store:
     """A harvester database file. Cheap to construct; connections are opened per operation."""
 
-    def __init__(self, path: str | os.PathLike[str], *, lock_wait: float = 15.0) -> None:
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        lock_wait: float = 15.0,
+        storage_version: str | None = None,
+    ) -> None:
         self.path = Path(path)
         self.lock_wait = lock_wait
+        # DuckDB storage format for a file this store creates (e.g. "v1.4.0", readable by DuckDB
+        # 1.4+ clients); None: this DuckDB's own. An existing file keeps its format.
+        self.storage_version = storage_version
         self._migrated = False
 
     # -- connections -------------------------------------------------------------------------
@@ -143,7 +148,11 @@ class Store:
         delay = 0.02
         while True:
             try:
-                con = _connect_reader(self.path) if read_only else _connect_writer(self.path)
+                con = (
+                    _connect_reader(self.path)
+                    if read_only
+                    else _connect_writer(self.path, self.storage_version)
+                )
             except duckdb.IOException as exc:
                 message = str(exc)
                 holder = _LOCK_HOLDER.search(message)
@@ -294,19 +303,20 @@ class Store:
                 (*PAPER_COLUMNS, "first_run_id", "harvested_at"),
                 ((*(getattr(p, c) for c in PAPER_COLUMNS), run_id, now) for p in latest.values()),
             )
-            updates = [f"{c} = coalesce(papers.{c}, EXCLUDED.{c})" for c in _KEEP_FIRST] + [
-                f"{c} = coalesce(EXCLUDED.{c}, papers.{c})" for c in _TAKE_NEWEST
-            ]
-            con.execute(
-                "INSERT INTO papers SELECT * FROM stage_papers"
-                " ON CONFLICT (paper_id) DO UPDATE SET " + ", ".join(updates)
-            )
+            # before the papers: which of them were stored already is what it checks
             insert_mentions(
                 con,
                 (
                     (m.paper_id, m.repo_name, m.source_field, m.kind, m.repo, m.url, run_id)
                     for m in seen.values()
                 ),
+            )
+            updates = [f"{c} = coalesce(papers.{c}, EXCLUDED.{c})" for c in _KEEP_FIRST] + [
+                f"{c} = coalesce(EXCLUDED.{c}, papers.{c})" for c in _TAKE_NEWEST
+            ]
+            con.execute(
+                "INSERT INTO papers SELECT * FROM stage_papers"
+                " ON CONFLICT (paper_id) DO UPDATE SET " + ", ".join(updates)
             )
             con.execute(
                 "INSERT INTO repo_names (repo_name, status, first_seen_at)"
@@ -635,15 +645,15 @@ def _connect_reader(path: Path) -> duckdb.DuckDBPyConnection:
     return duckdb.connect(str(path), read_only=True)
 
 
-def _connect_writer(path: Path) -> duckdb.DuckDBPyConnection:
+def _connect_writer(path: Path, storage_version: str | None) -> duckdb.DuckDBPyConnection:
     """An in-memory connection with the file attached as the default catalog: ``ATTACH`` is
     the only way to choose the row group size (``duckdb.connect`` has no such option)."""
     con = duckdb.connect(config=WRITER_SETTINGS)
     try:
         quoted = str(path).replace("'", "''")
         options = f"ROW_GROUP_SIZE {WRITE_ROW_GROUP}"
-        if not path.exists():  # a file keeps the format it was created in; it cannot go down
-            options += f", STORAGE_VERSION '{STORAGE_VERSION}'"
+        if storage_version and not path.exists():  # a file keeps the format it was created in
+            options += f", STORAGE_VERSION '{storage_version}'"
         con.execute(f"ATTACH '{quoted}' AS {_ALIAS} ({options})")
         con.execute(f"USE {_ALIAS}")
     except BaseException:
@@ -662,16 +672,35 @@ MENTION_COLUMNS = ("paper_id", "repo_name", "source_field", "kind", "repo", "url
 
 
 def insert_mentions(con: duckdb.DuckDBPyConnection, rows: Iterable[Sequence[Any]]) -> None:
-    """The bulk path for mentions: Appender into a staging table, then one INSERT of the rows
-    not stored yet. ``rows`` must be unique by (paper_id, repo_name, source_field, kind): the
-    table has no key (schema 0003); the anti-join keeps it unique across batches."""
+    """The bulk path for mentions: Appender into a staging table, then INSERT of the rows not
+    stored yet. ``rows`` must be unique by (paper_id, repo_name, source_field, kind); the table
+    has no key (schema 0003), so this keeps it unique across batches, cheaply:
+
+    mentions are only ever stored together with their paper, so a paper not in ``papers`` yet
+    has none stored and its rows go in unchecked; only the rows of papers stored before are
+    compared, with those papers' stored mentions. Every join builds on the batch's side, so
+    memory does not grow with the table. Call it before the batch's papers are written.
+    """
     _stage(con, "stage_mentions", "mentions", MENTION_COLUMNS, rows)
     con.execute(
-        "INSERT INTO mentions SELECT s.* FROM stage_mentions s WHERE NOT EXISTS"
-        " (SELECT 1 FROM mentions m WHERE m.paper_id = s.paper_id"
-        " AND m.repo_name = s.repo_name AND m.source_field = s.source_field"
-        " AND m.kind = s.kind)"
+        "CREATE OR REPLACE TEMP TABLE stage_known AS SELECT DISTINCT s.paper_id"
+        " FROM stage_mentions s JOIN papers p ON p.paper_id = s.paper_id"
     )
+    con.execute(
+        "INSERT INTO mentions SELECT s.* FROM stage_mentions s"
+        " WHERE s.paper_id NOT IN (SELECT paper_id FROM stage_known)"
+    )
+    known = con.execute("SELECT count(*) FROM stage_known").fetchone()
+    if known and known[0]:
+        con.execute(
+            "INSERT INTO mentions SELECT s.* FROM stage_mentions s"
+            " JOIN stage_known k ON k.paper_id = s.paper_id"
+            " WHERE NOT EXISTS (SELECT 1 FROM ("
+            "   SELECT m.paper_id, m.repo_name, m.source_field, m.kind FROM mentions m"
+            "   JOIN stage_known k2 ON k2.paper_id = m.paper_id) e"
+            " WHERE e.paper_id = s.paper_id AND e.repo_name = s.repo_name"
+            " AND e.source_field = s.source_field AND e.kind = s.kind)"
+        )
 
 
 def _one(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[Any, ...]:

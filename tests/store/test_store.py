@@ -342,3 +342,37 @@ def test_count_names_counts_by_status(store: Store) -> None:
     store.save_outcomes([Outcome("x/y", Status.NOT_FOUND)], run)
     assert store.count_names([Status.PENDING]) == 1
     assert store.count_names([Status.PENDING, Status.NOT_FOUND]) == 2
+
+
+def test_storage_format_is_chosen_at_creation_only(tmp_path: Path) -> None:
+    compat = Store(tmp_path / "compat.duckdb", storage_version="v1.4.0")
+    compat.ensure()
+    native = Store(tmp_path / "native.duckdb")
+    native.ensure()
+
+    def version(path: Path) -> str:
+        con = duckdb.connect()
+        try:
+            con.execute(f"ATTACH '{path}' AS f (READ_ONLY)")
+            row = con.execute(
+                "SELECT tags['storage_version'] FROM duckdb_databases() WHERE database_name = 'f'"
+            ).fetchone()
+            return str(row[0]) if row else ""
+        finally:
+            con.close()
+
+    assert version(compat.path).startswith("v1.4")
+    assert not version(native.path).startswith("v1.4")
+    # reopening with another choice keeps the file's own format (it cannot be lowered)
+    Store(native.path, storage_version="v1.4.0").ensure()
+    assert not version(native.path).startswith("v1.4")
+
+
+def test_storage_setting_is_validated() -> None:
+    from harvester.config import read_storage_version
+    from harvester.errors import UsageError
+
+    assert read_storage_version({}) is None
+    assert read_storage_version({"HARVESTER_DUCKDB_STORAGE": "v1.4.0"}) == "v1.4.0"
+    with pytest.raises(UsageError, match="such as v1.4.0"):
+        read_storage_version({"HARVESTER_DUCKDB_STORAGE": "1.4; DROP"})
