@@ -374,5 +374,5 @@ def test_storage_setting_is_validated() -> None:
 
     assert read_storage_version({}) is None
     assert read_storage_version({"HARVESTER_DUCKDB_STORAGE": "v1.4.0"}) == "v1.4.0"
-    with pytest.raises(UsageError, match="such as v1.4.0"):
+    with pytest.raises(UsageError, match=r"such as v1\.4\.0"):
         read_storage_version({"HARVESTER_DUCKDB_STORAGE": "1.4; DROP"})
