@@ -16,6 +16,21 @@ SHARED = Path(os.environ.get("HARVESTER_SHARED", ROOT.parent / "shared"))
 HF_DAYS = SHARED / "data" / "hf-daily-papers"
 SEED = SHARED / "data" / "seed" / "000_65e3873181aabd15.txt"
 FIXTURES = SHARED / "fixtures"
+# The ten GitHub repositories the seed listing links (DATA.md), as written there.
+SEED_REPOS = frozenset(
+    {
+        "hkust-nlp/Vision4Chart",
+        "neuroexplicit-saar/discover-then-name",
+        "Andron00e/SparseCBM",
+        "SJYuCNEL/Cauchy-Schwarz-Information-Bottleneck",
+        "ACA-Lab-SJTU/token-ring",
+        "Cardinal-Operations/OPTEngine",
+        "tyfeld/Bottleneck-Sampling",
+        "sail-sg/VocabularyParallelism",
+        "Ajwebdevs/Chronicals",
+        "xu-ji/information-bottleneck",
+    }
+)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -23,7 +23,7 @@ from harvester.links import (
     parse_repo_name,
 )
 from harvester.models import Paper
-from tests.conftest import HF_DAYS, SEED
+from tests.conftest import HF_DAYS, SEED, SEED_REPOS
 
 R, P = "repo", "pages"
 
@@ -493,18 +493,7 @@ def _hf_papers() -> Iterator[dict[str, Any]]:
 @pytest.mark.shared
 def test_seed_links_exactly_ten_repositories() -> None:
     links = find_links(SEED.read_text(encoding="utf-8"))
-    assert {link.repo for link in links} == {
-        "hkust-nlp/Vision4Chart",
-        "neuroexplicit-saar/discover-then-name",
-        "Andron00e/SparseCBM",
-        "SJYuCNEL/Cauchy-Schwarz-Information-Bottleneck",
-        "ACA-Lab-SJTU/token-ring",
-        "Cardinal-Operations/OPTEngine",
-        "tyfeld/Bottleneck-Sampling",
-        "sail-sg/VocabularyParallelism",
-        "Ajwebdevs/Chronicals",
-        "xu-ji/information-bottleneck",
-    }
+    assert {link.repo for link in links} == SEED_REPOS
     assert {link.kind for link in links} == {"repo"}
 
 

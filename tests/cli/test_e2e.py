@@ -13,7 +13,7 @@ from harvester import links
 from harvester.reports import list_reports
 from harvester.sources import read_inputs
 from tests.cli.conftest import TOKEN, Cli
-from tests.conftest import HF_DAYS, SEED
+from tests.conftest import HF_DAYS, SEED, SEED_REPOS
 from tests.fakegithub import FakeGitHub
 
 pytestmark = pytest.mark.shared
@@ -169,16 +169,5 @@ def test_extract_seed_prints_exactly_its_ten_repositories(cli: Cli) -> None:
     lines = [json.loads(line) for line in out.stdout.splitlines()]
     assert len(lines) == 10
     assert all(set(o) == {"paper_id", "repo", "source_field", "url", "kind"} for o in lines)
-    assert {o["repo"] for o in lines} == {
-        "hkust-nlp/Vision4Chart",
-        "neuroexplicit-saar/discover-then-name",
-        "Andron00e/SparseCBM",
-        "SJYuCNEL/Cauchy-Schwarz-Information-Bottleneck",
-        "ACA-Lab-SJTU/token-ring",
-        "Cardinal-Operations/OPTEngine",
-        "tyfeld/Bottleneck-Sampling",
-        "sail-sg/VocabularyParallelism",
-        "Ajwebdevs/Chronicals",
-        "xu-ji/information-bottleneck",
-    }
+    assert {o["repo"] for o in lines} == SEED_REPOS
     assert not cli.db.exists()  # extract never touches a database
