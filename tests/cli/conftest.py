@@ -59,6 +59,18 @@ class Cli:
         return self.rows(sql)[0][0]
 
 
+def seed_world(fake: FakeGitHub) -> None:
+    """Four of the seed's repositories as they are in the end-to-end tests: one famous, one
+    renamed, one deleted, one blocked (DMCA); the rest are the fake's automatic repositories."""
+    fake.add_repo("hkust-nlp/Vision4Chart", stars=90_000, language="Python", license="MIT")
+    fake.add_repo("tyfeld/Bottleneck-Sampling")
+    fake.rename("tyfeld/Bottleneck-Sampling", "tyfeld/BottleneckSampling")
+    fake.add_repo("Ajwebdevs/Chronicals")
+    fake.remove("Ajwebdevs/Chronicals")
+    fake.add_repo("xu-ji/information-bottleneck")
+    fake.block("xu-ji/information-bottleneck", "dmca")
+
+
 @pytest.fixture
 def fake() -> Iterator[FakeGitHub]:
     with FakeGitHub(token=TOKEN, seed=3) as server:

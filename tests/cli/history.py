@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from harvester.store import store as store_module
-from tests.cli.conftest import TOKEN, Cli
+from tests.cli.conftest import TOKEN, Cli, seed_world
 from tests.conftest import HF_DAYS, SEED
 from tests.fakegithub import FakeGitHub
 
@@ -76,13 +76,7 @@ def clock(monkeypatch: pytest.MonkeyPatch, when: dt.datetime) -> Iterator[None]:
 
 def world(fake: FakeGitHub) -> None:
     """The repositories at T0: as in test_e2e, plus the ones whose history we script."""
-    fake.add_repo("hkust-nlp/Vision4Chart", stars=90_000, language="Python", license="MIT")
-    fake.add_repo("tyfeld/Bottleneck-Sampling")
-    fake.rename("tyfeld/Bottleneck-Sampling", "tyfeld/BottleneckSampling")
-    fake.add_repo("Ajwebdevs/Chronicals")
-    fake.remove("Ajwebdevs/Chronicals")
-    fake.add_repo("xu-ji/information-bottleneck")
-    fake.block("xu-ji/information-bottleneck", "dmca")
+    seed_world(fake)
     fake.add_repo(RENAMED[0])
     fake.rename(*RENAMED)
     for name, created in CREATED.items():

@@ -12,7 +12,7 @@ import pytest
 from harvester import links
 from harvester.reports import list_reports
 from harvester.sources import read_inputs
-from tests.cli.conftest import TOKEN, Cli
+from tests.cli.conftest import TOKEN, Cli, seed_world
 from tests.conftest import HF_DAYS, SEED, SEED_REPOS
 from tests.fakegithub import FakeGitHub
 
@@ -48,20 +48,10 @@ def _expected() -> tuple[set[str], set[tuple[str, str, str, str]], set[str]]:
     return {p.paper_id for p in papers}, mentions, names
 
 
-def _world(fake: FakeGitHub) -> None:
-    fake.add_repo("hkust-nlp/Vision4Chart", stars=90_000, language="Python", license="MIT")
-    fake.add_repo("tyfeld/Bottleneck-Sampling")
-    fake.rename("tyfeld/Bottleneck-Sampling", "tyfeld/BottleneckSampling")
-    fake.add_repo("Ajwebdevs/Chronicals")
-    fake.remove("Ajwebdevs/Chronicals")
-    fake.add_repo("xu-ji/information-bottleneck")
-    fake.block("xu-ji/information-bottleneck", "dmca")
-
-
 def test_harvest_seed_and_real_days_then_every_report(
     cli: Cli, fake: FakeGitHub, tmp_path: Path
 ) -> None:
-    _world(fake)
+    seed_world(fake)
     paper_ids, mentions, names = _expected()
     result = cli("harvest", *_inputs())
     assert result.code == 0, result.stderr
@@ -132,7 +122,7 @@ def test_harvest_seed_and_real_days_then_every_report(
 
 
 def test_harvest_without_token_uses_rest(cli: Cli, fake: FakeGitHub) -> None:
-    _world(fake)
+    seed_world(fake)
     result = cli("harvest", str(SEED), token=None)
     assert result.code == 0, result.stderr
     assert "60 requests/hour" in result.stderr
@@ -142,7 +132,7 @@ def test_harvest_without_token_uses_rest(cli: Cli, fake: FakeGitHub) -> None:
 
 
 def test_offline_then_refresh_completes(cli: Cli, fake: FakeGitHub, tmp_path: Path) -> None:
-    _world(fake)
+    seed_world(fake)
     closed = FakeGitHub().start()
     dead_url = closed.url
     closed.stop()
