@@ -28,7 +28,7 @@ from typing import Any
 
 from harvester.errors import InputError
 from harvester.models import Paper
-from harvester.sources.ids import normalize_arxiv_id, title_id
+from harvester.sources.ids import choose_paper_id, first_arxiv_id
 
 SOURCE = "hf_daily"
 HF_PAPER_URL = "https://huggingface.co/papers/{}"
@@ -90,14 +90,9 @@ def parse_item(item: Any, *, where: str, listed_on: dt.date | None = None) -> Pa
 
     raw_id = text_value(get("id"), "id", where)
     title = text_value(get("title"), "title", where)
-    arxiv_id = normalize_arxiv_id(raw_id) if raw_id else None
-    if arxiv_id:
-        paper_id = arxiv_id
-    elif title:
-        paper_id = title_id(title)
-    elif raw_id:
-        paper_id = f"hf:{raw_id}"
-    else:
+    arxiv_id = first_arxiv_id(raw_id)
+    paper_id = choose_paper_id(arxiv_id, title, raw_id, "hf")
+    if paper_id is None:
         raise InputError(f"{where}: paper has neither an id nor a title")
     return Paper(
         paper_id=paper_id,

@@ -92,3 +92,26 @@ def title_id(title: str) -> str:
     """``title:`` + the first 16 hex digits of sha256 of the normalised title."""
     digest = hashlib.sha256(normalize_title(title).encode("utf-8")).hexdigest()
     return f"title:{digest[:16]}"
+
+
+def first_arxiv_id(*candidates: str | None) -> str | None:
+    """The first arXiv id among ``candidates`` (id fields, URLs), normalised."""
+    for value in candidates:
+        arxiv_id = normalize_arxiv_id(value) if value else None
+        if arxiv_id:
+            return arxiv_id
+    return None
+
+
+def choose_paper_id(
+    arxiv_id: str | None, title: str | None, raw_id: str | None, prefix: str
+) -> str | None:
+    """The id a paper is stored under: its arXiv id, else ``title_id(title)``, else
+    ``prefix:raw_id``; None when there is nothing to go by."""
+    if arxiv_id:
+        return arxiv_id
+    if title:
+        return title_id(title)
+    if raw_id:
+        return f"{prefix}:{raw_id}"
+    return None

@@ -47,7 +47,7 @@ from harvester.errors import InputError
 from harvester.models import Paper
 from harvester.sources import hf_daily
 from harvester.sources.hf_daily import date_value, int_value, json_type, load_json, text_value
-from harvester.sources.ids import normalize_arxiv_id, title_id
+from harvester.sources.ids import choose_paper_id, first_arxiv_id
 
 FIELDS: dict[str, tuple[str, ...]] = {
     "id": ("id", "paper_id", "arxiv_id", "arxiv", "entry_id"),
@@ -177,16 +177,9 @@ def record_to_paper(obj: Any, *, where: str, source: str, from_text: bool = Fals
     raw_id = text_value(raw_id, id_name, where)
     title = text_value(*pick("title"), where)
     url = text_value(*pick("url"), where)
-    arxiv_id = (normalize_arxiv_id(raw_id) if raw_id else None) or (
-        normalize_arxiv_id(url) if url else None
-    )
-    if arxiv_id:
-        paper_id = arxiv_id
-    elif title:
-        paper_id = title_id(title)
-    elif raw_id:
-        paper_id = f"id:{raw_id}"
-    else:
+    arxiv_id = first_arxiv_id(raw_id, url)
+    paper_id = choose_paper_id(arxiv_id, title, raw_id, "id")
+    if paper_id is None:
         raise InputError(f"{where}: record has no id, arXiv url or title")
     return Paper(
         paper_id=paper_id,
