@@ -11,11 +11,9 @@ offline.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from typing import Any
 
 from harvester.config import ApiUrls, Secret
-from harvester.github.parse import NetworkError, Reply
+from harvester.github.parse import NetworkError, RateInfo, Reply, rate_from_rate_limit
 from harvester.github.rest import RestClient
 
 RESOURCES = (("core", "REST"), ("graphql", "GraphQL"))
@@ -48,21 +46,18 @@ def describe(reply: Reply, now: dt.datetime) -> list[tuple[str, str]]:
         return [("GitHub budget", f"unknown: GitHub answered HTTP {reply.status} to /rate_limit")]
     rows = []
     for key, label in RESOURCES:
-        entry = resources.get(key)
-        if isinstance(entry, Mapping):
-            rows.append((f"GitHub {label} budget", _line(entry, now)))
+        rate = rate_from_rate_limit(payload, key)
+        if rate is not None:
+            rows.append((f"GitHub {label} budget", _line(rate, now)))
     return rows or [("GitHub budget", "unknown: /rate_limit listed no core or graphql budget")]
 
 
-def _line(entry: Mapping[str, Any], now: dt.datetime) -> str:
-    remaining, limit, reset = entry.get("remaining"), entry.get("limit"), entry.get("reset")
-    text = f"{remaining:,} of {limit:,} left" if _ints(remaining, limit) else "unknown"
-    if isinstance(reset, int) and not isinstance(reset, bool):
-        at = dt.datetime.fromtimestamp(reset, dt.UTC)
-        minutes = max(0, round((at - now).total_seconds() / 60))
-        text += f", resets {at:%H:%M} UTC (in {minutes} min)"
+def _line(rate: RateInfo, now: dt.datetime) -> str:
+    if rate.remaining is not None and rate.limit is not None:
+        text = f"{rate.remaining:,} of {rate.limit:,} left"
+    else:
+        text = "unknown"
+    if rate.reset_at is not None:
+        minutes = max(0, round((rate.reset_at - now).total_seconds() / 60))
+        text += f", resets {rate.reset_at:%H:%M} UTC (in {minutes} min)"
     return text
-
-
-def _ints(*values: Any) -> bool:
-    return all(isinstance(v, int) and not isinstance(v, bool) for v in values)
