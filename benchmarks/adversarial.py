@@ -17,7 +17,7 @@ import time
 from _common import SHARED, machine, median
 
 from harvester.links import find_links
-from harvester.sources import read_inputs
+from harvester.sources.files import read_inputs
 
 
 def normal_text(size: int) -> str:

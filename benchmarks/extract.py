@@ -32,7 +32,7 @@ from _corpus import Expected, Generator
 
 from harvester import links
 from harvester.models import TEXT_FIELDS, Paper
-from harvester.sources import read_inputs
+from harvester.sources.files import read_inputs
 
 HF_DAYS = SHARED / "data" / "hf-daily-papers"
 GOAL_MBS = 150.0

@@ -49,10 +49,11 @@ from harvester.config import (
 from harvester.github.engine import EngineOptions
 from harvester.models import Status
 from harvester.render import FORMATS, render
-from harvester.sources import FORMATS as INPUT_FORMATS
-from harvester.sources import arxiv_api, hf_api, read_inputs
-from harvester.sources.arxiv_api import ArxivQuery, ArxivSource
-from harvester.sources.hf_api import HfQuery, HfSource
+from harvester.sources.files import FORMATS as INPUT_FORMATS
+from harvester.sources.files import read_inputs
+from harvester.sources.live import arxiv_api, hf_api
+from harvester.sources.live.arxiv_api import ArxivQuery, ArxivSource
+from harvester.sources.live.hf_api import HfQuery, HfSource
 from harvester.status import github_budget
 from harvester.store import Store, export
 

@@ -11,7 +11,7 @@ import pytest
 
 from harvester import links
 from harvester.reports import list_reports
-from harvester.sources import read_inputs
+from harvester.sources.files import read_inputs
 from tests.cli.conftest import TOKEN, Cli, seed_world
 from tests.conftest import HF_DAYS, SEED, SEED_REPOS
 from tests.fakegithub import FakeGitHub

@@ -12,8 +12,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from harvester import errors
-from harvester.sources import polite, read_inputs
+from harvester import errors, web
+from harvester.sources.files import read_inputs
 from tests.cli.conftest import Cli
 from tests.conftest import FIXTURES, HF_DAYS
 from tests.fakesources import FakeArxiv, FakeClock, FakeHF, atom_feed, load_recording
@@ -25,7 +25,7 @@ RECORDED = FIXTURES / "arxiv" / "arxiv-package"
 def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
     """Every test here runs on a fake clock: no real sleeping, a fixed today."""
     fake = FakeClock(day=dt.date(2025, 11, 5))
-    monkeypatch.setattr(polite, "SYSTEM_CLOCK", fake)
+    monkeypatch.setattr(web, "SYSTEM_CLOCK", fake)
     return fake
 
 

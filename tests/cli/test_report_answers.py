@@ -18,7 +18,7 @@ import pytest
 from harvester import links
 from harvester.models import Mention, Paper
 from harvester.reports import list_reports
-from harvester.sources import read_inputs
+from harvester.sources.files import read_inputs
 from tests.cli import history as h
 from tests.cli.conftest import Cli
 

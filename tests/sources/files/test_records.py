@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 
 from harvester.errors import InputError
-from harvester.sources import read_inputs
+from harvester.sources.files import read_inputs
+from harvester.sources.files.records import read_csv, read_json, read_jsonl
 from harvester.sources.ids import title_id
-from harvester.sources.records import read_csv, read_json, read_jsonl
 
 
 def jsonl(*records: Any) -> list[str]:

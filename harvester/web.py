@@ -15,7 +15,7 @@ GET, ``PoliteClient``:
   format and turns a refusal into a one-line SourceError.
 
 Time, and today's date, come from a ``Clock``. ``SYSTEM_CLOCK`` is looked up when a source is
-built, so tests swap in a fake one (``monkeypatch.setattr(polite, "SYSTEM_CLOCK", fake)``) and
+built, so tests swap in a fake one (``monkeypatch.setattr(web, "SYSTEM_CLOCK", fake)``) and
 never really sleep nor depend on the day they run.
 """
 

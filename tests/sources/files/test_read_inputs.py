@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from harvester.errors import InputError, UsageError
 from harvester.models import Paper
-from harvester.sources import FORMATS, iter_inputs, read_inputs, text
+from harvester.sources.files import FORMATS, iter_inputs, read_inputs, text
 
 ATOM = (
     b'<?xml version="1.0" encoding="UTF-8"?><feed xmlns="http://www.w3.org/2005/Atom">'

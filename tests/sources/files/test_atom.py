@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from harvester.errors import InputError
-from harvester.sources import read_inputs
-from harvester.sources.atom import FeedError, feed_totals, parse_feed
+from harvester.sources.files import read_inputs
+from harvester.sources.files.atom import FeedError, feed_totals, parse_feed
 from tests.conftest import FIXTURES
 
 ARXIV = FIXTURES / "arxiv" / "arxiv-package"

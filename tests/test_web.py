@@ -14,7 +14,7 @@ import pytest
 
 from harvester.backoff import retry_after
 from harvester.errors import SourceError
-from harvester.sources.polite import Policy, PoliteClient
+from harvester.web import Policy, PoliteClient
 from tests.fakesources import FakeClock, FakeHF
 
 DAY = {"date": "2025-11-03"}

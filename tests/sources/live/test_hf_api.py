@@ -14,8 +14,8 @@ import pytest
 
 from harvester import links
 from harvester.errors import SourceError, UsageError
-from harvester.sources import read_inputs
-from harvester.sources.hf_api import HfQuery, HfSource
+from harvester.sources.files import read_inputs
+from harvester.sources.live.hf_api import HfQuery, HfSource
 from tests.conftest import HF_DAYS
 from tests.fakesources import FakeClock, FakeHF
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from harvester.errors import InputError
-from harvester.sources import hf_daily, read_inputs
+from harvester.sources.files import hf_daily, read_inputs
 from tests.conftest import HF_DAYS
 
 ITEM: dict[str, Any] = {

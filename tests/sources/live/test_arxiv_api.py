@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from harvester.errors import SourceError, UsageError
-from harvester.sources.arxiv_api import ArxivQuery, ArxivSource
+from harvester.sources.live.arxiv_api import ArxivQuery, ArxivSource
 from tests.conftest import FIXTURES
 from tests.fakesources import FakeArxiv, FakeClock, atom_feed, load_recording
 

@@ -34,10 +34,11 @@ from typing import Any
 
 import httpx
 
+from harvester import web
 from harvester.errors import InputError, SourceError, UsageError
 from harvester.models import Paper
-from harvester.sources import hf_daily, polite
-from harvester.sources.polite import Clock, Policy, PoliteClient, WaitHook
+from harvester.sources.files import hf_daily
+from harvester.web import Clock, Policy, PoliteClient, WaitHook
 
 NAME = "Hugging Face API"
 DEFAULT_URL = "https://huggingface.co"
@@ -111,7 +112,7 @@ class HfSource:
         on_wait: WaitHook | None = None,
         on_page: PageHook | None = None,
     ) -> None:
-        clock = clock if clock is not None else polite.SYSTEM_CLOCK
+        clock = clock if clock is not None else web.SYSTEM_CLOCK
         self.query = query
         self.today = clock.today()
         if query.days is not None and query.days[1] is None and query.days[0] > self.today:

@@ -28,7 +28,7 @@ import json
 import re
 from typing import Any
 
-from harvester.sources import hf_daily, listing, records
+from harvester.sources.files import hf_daily, listing, records
 
 SNIFF_BYTES = 64 * 1024
 _JSON_START = re.compile(r"""[\[{]\s*(?:["{\[\]}\-\d]|true\b|false\b|null\b)""")

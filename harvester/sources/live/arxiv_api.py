@@ -1,4 +1,4 @@
-"""The arXiv API as a live paper source: ``GET {api_url}/api/query``, Atom, paged and polite.
+"""The arXiv API as a live paper source: ``GET {api_url}/api/query``, Atom, paged and web.
 
 ``ArxivSource(ArxivQuery(...)).papers()`` yields every paper matching a query, optionally within
 submission dates, parsed by ``atom.parse_feed``: versions folded (``2401.04887``), old-style ids
@@ -8,7 +8,7 @@ its links are found with ``source_field = comment``.
 arXiv's terms and limits, and how they are met:
 
 * at most 2,000 results per request (``page_size``), 3 s between requests and one connection at a
-  time (``polite.PoliteClient`` with ``POLICY``);
+  time (``web.PoliteClient`` with ``POLICY``);
 * dates become ``submittedDate:[YYYYMMDD0000 TO YYYYMMDD2359]`` (UTC days, both ends included)
   ANDed with the query, sorted by submission date: oldest first when the range has a start, so a
   run cut short by ``limit`` (``--max``) is continued by the next ``--since-last`` run; newest
@@ -29,10 +29,11 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from harvester import web
 from harvester.errors import InputError, SourceError, UsageError
 from harvester.models import Paper
-from harvester.sources import atom, polite
-from harvester.sources.polite import Clock, Policy, PoliteClient, WaitHook
+from harvester.sources.files import atom
+from harvester.web import Clock, Policy, PoliteClient, WaitHook
 
 DEFAULT_URL = "https://export.arxiv.org"
 PATH = "/api/query"
@@ -96,7 +97,7 @@ class ArxivSource:
         on_wait: WaitHook | None = None,
         on_page: PageHook | None = None,
     ) -> None:
-        clock = clock if clock is not None else polite.SYSTEM_CLOCK
+        clock = clock if clock is not None else web.SYSTEM_CLOCK
         self.query = query
         self.today = clock.today()
         if query.start is not None and query.start > (query.end or self.today):

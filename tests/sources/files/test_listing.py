@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 
 from harvester.errors import InputError
-from harvester.sources import read_inputs
+from harvester.sources.files import read_inputs
+from harvester.sources.files.listing import is_listing, parse_listing
 from harvester.sources.ids import title_id
-from harvester.sources.listing import is_listing, parse_listing
 from tests.conftest import SEED
 
 TODAY = dt.date(2026, 11, 28)

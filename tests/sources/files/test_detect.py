@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from harvester.sources import FORMATS
-from harvester.sources.detect import SNIFF_BYTES, detect
+from harvester.sources.files import FORMATS
+from harvester.sources.files.detect import SNIFF_BYTES, detect
 
 HF_ITEM = {"paper": {"id": "2501.00001", "title": "T"}, "title": "T"}
 

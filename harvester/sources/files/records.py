@@ -45,8 +45,8 @@ from typing import Any
 
 from harvester.errors import InputError
 from harvester.models import Paper
-from harvester.sources import hf_daily
-from harvester.sources.hf_daily import date_value, int_value, json_type, load_json, text_value
+from harvester.sources.files import hf_daily
+from harvester.sources.files.hf_daily import date_value, int_value, json_type, load_json, text_value
 from harvester.sources.ids import choose_paper_id, first_arxiv_id
 
 FIELDS: dict[str, tuple[str, ...]] = {
