@@ -23,8 +23,9 @@ import github
 from _common import machine, median
 
 from harvester.config import Secret, api_urls
+from harvester.github.client import GitHubSettings
 from harvester.github.engine import EngineOptions
-from harvester.harvest import GitHubSettings, refresh
+from harvester.harvest import refresh
 from harvester.models import Mention, Paper
 from harvester.store import Store
 from tests.fakegithub import FakeGitHub

@@ -46,6 +46,7 @@ from harvester.config import (
     redact,
     resolve_db_path,
 )
+from harvester.github.client import GitHubSettings
 from harvester.github.engine import EngineOptions
 from harvester.models import Status
 from harvester.render import FORMATS, render
@@ -372,12 +373,12 @@ def harvest_files(
     def body() -> None:
         settings = None
         if not no_stats:
-            settings = harvest.GitHubSettings(api_urls(github_url), read_token(), timeout)
+            settings = GitHubSettings(api_urls(github_url), read_token(), timeout)
         options = _engine_options(batch_size, concurrency, max_wait)
         store = _store(db)
         papers = read_inputs(sources, input_format)
         if dry_run:
-            github = harvest.GitHubSettings(api_urls(github_url), read_token(), timeout)
+            github = GitHubSettings(api_urls(github_url), read_token(), timeout)
             count, estimate = harvest.dry_run_harvest(store, papers, github, options)
             typer.echo(f"dry run: {count} papers read; {estimate.describe()}")
             return
@@ -459,7 +460,7 @@ def _harvest_live(
     with source:
         settings = None
         if not no_stats:
-            settings = harvest.GitHubSettings(api_urls(github_url), read_token(), timeout)
+            settings = GitHubSettings(api_urls(github_url), read_token(), timeout)
         with reporter.running():
             summary = harvest.harvest(
                 store,
@@ -678,7 +679,7 @@ def refresh(
                     f"--only-status {bad[0]!r} is not a status ({', '.join(sorted(valid))})"
                 )
             statuses, stale = list(only_status), None
-        settings = harvest.GitHubSettings(api_urls(github_url), read_token(), timeout)
+        settings = GitHubSettings(api_urls(github_url), read_token(), timeout)
         store = _store(db)
         if not store.path.exists():
             raise errors.StoreError(f"no database at {store.path}; run `harvester harvest` first")

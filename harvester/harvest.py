@@ -17,13 +17,10 @@ from itertools import islice
 from typing import Protocol
 
 from harvester import links
-from harvester.config import ApiUrls, Secret
-from harvester.errors import GitHubError, HarvesterError, Interrupted
+from harvester.errors import HarvesterError, Interrupted
 from harvester.github.budget import Plan, Reporter, plan
+from harvester.github.client import DEFAULT_LATENCY, GitHubSettings, make_engine, probe_budget
 from harvester.github.engine import Engine, EngineOptions, EngineReport
-from harvester.github.graphql import GraphQLClient
-from harvester.github.parse import NetworkError, RateInfo, rate_from_rate_limit
-from harvester.github.rest import RestClient
 from harvester.models import Outcome, Paper, Status
 from harvester.store import JobLock, SaveCounts, Store
 from harvester.store.store import WRITE_ROW_GROUP
@@ -33,13 +30,6 @@ from harvester.store.store import WRITE_ROW_GROUP
 PAPER_BATCH = WRITE_ROW_GROUP
 FLUSH_OUTCOMES = 500
 FLUSH_SECONDS = 1.0
-
-
-@dataclass(frozen=True, slots=True)
-class GitHubSettings:
-    urls: ApiUrls
-    token: Secret | None
-    timeout: float = 30.0
 
 
 class HarvestReporter(Reporter, Protocol):
@@ -125,25 +115,6 @@ class _OutcomeSink:
             self._wait()
         finally:
             self._writer.shutdown(wait=True)
-
-
-def make_engine(
-    settings: GitHubSettings, options: EngineOptions, reporter: HarvestReporter | None = None
-) -> Engine:
-    rest = RestClient(
-        settings.urls.rest,
-        settings.token,
-        timeout=settings.timeout,
-        pool_size=max(1, options.concurrency),
-    )
-    graphql = (
-        GraphQLClient(settings.urls.graphql, settings.token, timeout=settings.timeout)
-        if settings.token is not None
-        else None
-    )
-    if reporter is None:
-        return Engine(rest, graphql, options)
-    return Engine(rest, graphql, options, reporter=reporter, sleep=reporter.sleep)
 
 
 def _batches(papers: Iterable[Paper], size: int) -> Iterator[list[Paper]]:
@@ -301,26 +272,6 @@ def refresh(
             fetch(store, names, run_id, engine, summary, use_etags=True)
 
     return run_job(store, "refresh", args, body)
-
-
-DEFAULT_LATENCY = 0.3  # seconds per request assumed when GitHub cannot be timed
-
-
-def probe_budget(github: GitHubSettings, resource: str) -> tuple[RateInfo | None, float]:
-    """Ask ``GET /rate_limit`` (free: it costs no rate limit) for the budget of ``resource``
-    and time the round trip. (None, default latency) when GitHub cannot be reached."""
-    rest = RestClient(github.urls.rest, github.token, timeout=min(github.timeout, 10.0))
-    try:
-        started = time.perf_counter()
-        reply = rest.rate_limit()
-        latency = time.perf_counter() - started
-    except NetworkError:
-        return None, DEFAULT_LATENCY
-    finally:
-        rest.close()
-    if reply.status == 401:
-        raise GitHubError("GitHub rejected the token (HTTP 401); check GITHUB_TOKEN / GH_TOKEN")
-    return rate_from_rate_limit(reply.payload, resource), latency
 
 
 def estimate(
