@@ -4,6 +4,7 @@ forward proxy) or httpx.MockTransport, and a clock that never really sleeps."""
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 import http.client
 import itertools
@@ -13,12 +14,14 @@ import socket
 import threading
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 import httpx
 import pytest
 
+import harvester
 from harvester import __version__
 from harvester.backoff import retry_after
 from harvester.errors import SourceError, UsageError
@@ -326,3 +329,26 @@ def test_requests_go_through_the_proxy_the_environment_names(
     with _client(server, clock) as client:
         assert "via" not in client.get(PATH, DAY).headers
     assert len(_ForwardProxy.seen) == 1 and len(server.requests) == 2
+
+
+def _importers(package: str) -> set[str]:
+    root = Path(harvester.__file__).parent
+    found = set()
+    for path in root.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else []
+            )
+            if any(n == package or n.startswith(package + ".") for n in names):
+                found.add(path.relative_to(root).as_posix())
+    return found
+
+
+def test_only_the_seams_import_their_libraries() -> None:
+    """What the docstrings promise: non-GitHub HTTP only through web.py, duckdb only in store."""
+    assert _importers("httpx") == {"web.py", "github/graphql.py"}
+    assert {p.partition("/")[0] for p in _importers("duckdb")} == {"store"}
