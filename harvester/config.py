@@ -18,6 +18,8 @@ from harvester.errors import UsageError
 DEFAULT_DB = "harvest.duckdb"
 DEFAULT_GITHUB_URL = "https://api.github.com"
 TOKEN_VARS = ("GITHUB_TOKEN", "GH_TOKEN")
+CONTACT_VAR = "HARVESTER_CONTACT"
+CONTACT_MAX = 200
 
 
 class Secret:
@@ -50,6 +52,27 @@ def read_token(env: Mapping[str, str] | None = None) -> Secret | None:
         if value:
             return Secret(value)
     return None
+
+
+def read_contact(env: Mapping[str, str] | None = None) -> str | None:
+    """The contact address for the ``User-Agent`` of outbound requests, from
+    ``HARVESTER_CONTACT`` (None when unset or blank)."""
+    env = os.environ if env is None else env
+    return check_contact(env.get(CONTACT_VAR, ""), CONTACT_VAR)
+
+
+def check_contact(value: str, option: str) -> str | None:
+    """A contact (an e-mail address or URL) fit for an HTTP header: printable ASCII, at most
+    200 characters, no parentheses (they would end the User-Agent comment). Blank -> None."""
+    text = value.strip()
+    if not text:
+        return None
+    if len(text) > CONTACT_MAX or not all(" " <= c <= "~" and c not in "()\\" for c in text):
+        raise UsageError(
+            f"{option} takes an e-mail address or URL (printable ASCII, no parentheses, at most "
+            f"{CONTACT_MAX} characters), such as you@example.org"
+        )
+    return text
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,7 @@ from harvester import links
 from harvester.errors import HarvesterError, Interrupted
 from harvester.github.budget import Plan, Reporter, plan
 from harvester.github.client import DEFAULT_LATENCY, GitHubSettings, make_engine, probe_budget
-from harvester.github.engine import Engine, EngineOptions, EngineReport
+from harvester.github.engine import Engine, EngineOptions
 from harvester.models import Outcome, Paper, Status
 from harvester.store import JobLock, SaveCounts, Store
 from harvester.store.store import WRITE_ROW_GROUP
@@ -171,7 +171,7 @@ def fetch(
     summary: Summary,
     *,
     use_etags: bool = False,
-) -> EngineReport:
+) -> None:
     summary.to_fetch = len(names)
     sink = _OutcomeSink(store, run_id, engine, summary)
     etags = store.etags_for(names) if use_etags and engine.graphql is None else {}
@@ -182,7 +182,6 @@ def fetch(
         sink.close()
         summary.requests = engine.requests
     summary.stopped = report.stopped
-    return report
 
 
 def run_job(

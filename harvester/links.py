@@ -2,7 +2,7 @@
 
 Pure: stdlib ``re`` only, no I/O.
 
-Approach, and why (DESIGN.md §1.2, §6):
+Approach, and why:
 
 * **Prefilter.** Most texts never mention GitHub. ``find_links`` lowers the text once (ASCII letters
   only, offsets kept) and returns ``[]`` unless it contains ``github.``. Measured on the real
@@ -28,14 +28,17 @@ with repo ``owner/project``; a bare site, or a first segment that is a file or a
 is the user site ``owner/owner.github.io``. ``gist.github.com``, ``api.github.com`` and
 ``raw.githubusercontent.com`` are deliberately not repository links (snippets, API calls, single
 files): the subdomain check rejects the first two and the third never matches ``github.``.
-Names are validated against GitHub's rules; anything that fails yields no link rather than a guess.
+Names are validated against GitHub's rules (``models.RepoName``); anything that fails yields no link
+rather than a guess.
 """
 
 from __future__ import annotations
 
 import re
 
-from harvester.models import TEXT_FIELDS, Kind, Link, Mention, Paper
+from harvester.models import TEXT_FIELDS, Kind, Link, Mention, Paper, is_valid_owner, is_valid_repo
+
+__all__ = ["find_links", "is_valid_owner", "is_valid_repo", "mentions_for"]
 
 # First path segments of github.com that are GitHub's own pages, not users or organisations.
 RESERVED_OWNERS: frozenset[str] = frozenset(
@@ -58,9 +61,6 @@ _FILE_EXTENSIONS = frozenset(
     }
 )  # fmt: skip
 
-_OWNER_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,38}")
-_REPO_RE = re.compile(r"[A-Za-z0-9._-]{1,100}")
-
 # LaTeX leftovers inside a URL: '\_' reads as '_'; '\allowbreak' (and the space after it): nothing.
 _BREAK = "\\allowbreak"
 _TEX = r"\\_|\\allowbreak ?"
@@ -76,28 +76,6 @@ _QUERY_RE = re.compile(r"[?#]")
 # Characters that, right before a host, show it is part of a longer host name or of a path.
 _HOSTISH = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.~%@\\")
 _OWNER_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-")
-
-
-def is_valid_owner(owner: str) -> bool:
-    """GitHub user/organisation name: 1-39 of ``[A-Za-z0-9-]``, not starting with ``-``."""
-    return _OWNER_RE.fullmatch(owner) is not None
-
-
-def is_valid_repo(name: str) -> bool:
-    """GitHub repository name: 1-100 of ``[A-Za-z0-9._-]``, not ``.``/``..``, no ``.git`` ending."""
-    return (
-        _REPO_RE.fullmatch(name) is not None
-        and name not in {".", ".."}
-        and not name.lower().endswith(".git")
-    )
-
-
-def parse_repo_name(value: str) -> str | None:
-    """``"Owner/Name"`` (surrounding whitespace allowed) -> ``"owner/name"``, or None if invalid."""
-    owner, sep, name = value.strip().partition("/")
-    if sep and is_valid_owner(owner) and is_valid_repo(name):
-        return f"{owner}/{name}".lower()
-    return None
 
 
 def _left_ok(text: str, start: int) -> bool:

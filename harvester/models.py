@@ -1,11 +1,16 @@
 """The records that flow through the pipeline. Pure: no I/O, no third-party imports.
 
 sources -> Paper -> links -> Mention -> store; github -> Outcome(RepoStats) -> store.
+
+``RepoName`` is the one definition of a repository name: GitHub's rules for it (``parse``) and
+the lowercase form names are stored, looked up and compared by (``name_key``): GitHub treats
+names case-insensitively, so ``Owner/Repo`` and ``owner/repo`` are the same row.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Literal
@@ -42,6 +47,57 @@ class Paper:
     listed_on: dt.date | None = None  # the day a listing (HF Daily Papers) showed it
 
 
+_OWNER_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,38}")
+_REPO_RE = re.compile(r"[A-Za-z0-9._-]{1,100}")
+
+
+def is_valid_owner(owner: str) -> bool:
+    """GitHub user/organisation name: 1-39 of ``[A-Za-z0-9-]``, not starting with ``-``."""
+    return _OWNER_RE.fullmatch(owner) is not None
+
+
+def is_valid_repo(name: str) -> bool:
+    """GitHub repository name: 1-100 of ``[A-Za-z0-9._-]``, not ``.``/``..``, no ``.git`` ending."""
+    return (
+        _REPO_RE.fullmatch(name) is not None
+        and name not in {".", ".."}
+        and not name.lower().endswith(".git")
+    )
+
+
+def name_key(full_name: str) -> str:
+    """The form an ``owner/name`` is stored and compared by: lowercase."""
+    return full_name.lower()
+
+
+@dataclass(frozen=True, slots=True)
+class RepoName:
+    """A valid ``owner/name``, case as written."""
+
+    owner: str
+    name: str
+
+    @classmethod
+    def parse(cls, value: str) -> RepoName | None:
+        """``"Owner/Name"`` (surrounding whitespace allowed), or None when GitHub would refuse
+        it as a repository name."""
+        owner, sep, name = value.strip().partition("/")
+        if sep and is_valid_owner(owner) and is_valid_repo(name):
+            return cls(owner, name)
+        return None
+
+    @property
+    def full(self) -> str:
+        return f"{self.owner}/{self.name}"
+
+    @property
+    def key(self) -> str:
+        return name_key(self.full)
+
+    def __str__(self) -> str:
+        return self.full
+
+
 @dataclass(frozen=True, slots=True)
 class Link:
     """A GitHub reference found in a piece of text (no paper attached yet).
@@ -57,7 +113,7 @@ class Link:
 
     @property
     def repo_name(self) -> str:
-        return self.repo.lower()
+        return name_key(self.repo)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +126,7 @@ class Mention:
 
     @property
     def repo_name(self) -> str:
-        return self.repo.lower()
+        return name_key(self.repo)
 
 
 class Status(StrEnum):
@@ -106,7 +162,7 @@ class RepoStats:
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
-    """What the fetch engine learned about one requested name (lowercase ``owner/name``)."""
+    """What the fetch engine learned about one requested name (``name_key`` of ``owner/name``)."""
 
     name: str
     status: Status

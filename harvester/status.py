@@ -13,8 +13,9 @@ from __future__ import annotations
 import datetime as dt
 
 from harvester.config import ApiUrls, Secret
-from harvester.github.parse import NetworkError, RateInfo, Reply, rate_from_rate_limit
-from harvester.github.rest import RestClient
+from harvester.github.client import GitHubSettings, read_rate_limit
+from harvester.github.parse import RateInfo, rate_from_rate_limit
+from harvester.github.transport import NetworkError, Reply, rejected_token
 
 RESOURCES = (("core", "REST"), ("graphql", "GraphQL"))
 
@@ -25,21 +26,19 @@ def github_budget(
     """``(item, value)`` rows describing the token's budget, or why it is unknown."""
     if token is None:
         return [("GitHub budget", "no token set (GITHUB_TOKEN or GH_TOKEN): not checked")]
-    client = RestClient(urls.rest, token, timeout=timeout)
     try:
-        reply = client.rate_limit()
+        reply, _ = read_rate_limit(GitHubSettings(urls, token, timeout))
     except NetworkError as exc:
         where = "" if urls.rest in exc.reason else f" at {urls.rest}"
         return [("GitHub budget", f"unknown, GitHub did not answer: {exc.reason}{where}")]
-    finally:
-        client.close()
     return describe(reply, now or dt.datetime.now(dt.UTC))
 
 
 def describe(reply: Reply, now: dt.datetime) -> list[tuple[str, str]]:
     """Rows for a ``/rate_limit`` answer (pure)."""
-    if reply.status == 401:
-        return [("GitHub budget", "unknown: GitHub rejected the token (401 Bad credentials)")]
+    rejected = rejected_token(reply)
+    if rejected is not None:
+        return [("GitHub budget", f"unknown: {rejected}")]
     payload = reply.payload
     resources = payload.get("resources") if isinstance(payload, dict) else None
     if reply.status != 200 or not isinstance(resources, dict):

@@ -1,10 +1,10 @@
 """Fake arXiv and Hugging Face paper APIs on 127.0.0.1, for the live-source tests.
 
 Real sockets, real HTTP status codes, and small on purpose (``fakegithub.py`` is the big one).
-Both record every request (path, query parameters, arrival time on an optional test clock, so
-spacing can be checked without sleeping), count TCP connections, and can be told to misbehave for
-the next few requests with ``fail_next``: a status with headers and body, or ``drop=True`` to close
-the connection without answering.
+Both record every request (path, query parameters, User-Agent, arrival time on an optional test
+clock, so spacing can be checked without sleeping), count TCP connections, and can be told to
+misbehave for the next few requests with ``fail_next``: a status with headers and body, or
+``drop=True`` to close the connection without answering.
 
 ``FakeArxiv`` answers ``GET /api/query`` from recordings of the real API (``{"url",
 "status_code", "body"}`` files such as ``../shared/fixtures/arxiv/arxiv-package/*.json``), keyed
@@ -72,6 +72,7 @@ class Request:
     path: str
     params: dict[str, str]
     at: float  # the test clock's time (or time.monotonic()) when the request arrived
+    user_agent: str = ""
 
 
 @dataclass(frozen=True)
@@ -163,7 +164,9 @@ class _Handler(BaseHTTPRequestHandler):
         parts = urlsplit(self.path)
         params = {k: v[-1] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
         with fake._lock:
-            fake.requests.append(Request(parts.path, params, fake.clock()))
+            fake.requests.append(
+                Request(parts.path, params, fake.clock(), self.headers.get("User-Agent", ""))
+            )
             fault = fake._faults.popleft() if fake._faults else None
         answer = fault or fake.answer(parts.path, params)
         if answer.drop:

@@ -1,19 +1,30 @@
-"""The polite HTTP helper: spacing, one connection, retries with jittered backoff, retry-after,
-against a real server on 127.0.0.1 and a clock that never really sleeps."""
+"""The web seam: spacing per host, one connection, retries with jittered backoff, retry-after,
+size caps, redirects, User-Agent and proxies, against real servers on 127.0.0.1 (a fake API, a
+forward proxy) or httpx.MockTransport, and a clock that never really sleeps."""
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
+import http.client
 import itertools
 import random
+import re
 import socket
-from collections.abc import Iterator
-from typing import Any
+import threading
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, ClassVar
+from urllib.parse import urlsplit
 
+import httpx
 import pytest
 
+import harvester
+from harvester import __version__
 from harvester.backoff import retry_after
-from harvester.errors import SourceError
+from harvester.errors import SourceError, UsageError
 from harvester.web import Policy, PoliteClient
 from tests.fakesources import FakeClock, FakeHF
 
@@ -118,3 +129,226 @@ def test_retry_after_values() -> None:
     assert retry_after("Mon, 03 Nov 2025 11:00:00 GMT", now) == 0.0
     assert retry_after("soon") is None
     assert retry_after(None) is None
+
+
+# -- the seam's other duties, through httpx.MockTransport and a forward proxy on 127.0.0.1 -------
+
+Handler = Callable[[httpx.Request], httpx.Response]
+
+
+def _mock(
+    handler: Handler, clock: FakeClock, **kw: Any
+) -> tuple[PoliteClient, list[httpx.Request]]:
+    seen: list[httpx.Request] = []
+
+    def record(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return handler(request)
+
+    policy = {k: kw.pop(k) for k in list(kw) if k in Policy.__dataclass_fields__}
+    client = PoliteClient(
+        "Test API",
+        "https://api.example.org",
+        Policy(retries=0, **policy),
+        clock=clock,
+        transport=httpx.MockTransport(record),
+        **kw,
+    )
+    return client, seen
+
+
+def test_spacing_is_per_host(clock: FakeClock) -> None:
+    times: list[tuple[str, float]] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        times.append((request.url.host, clock.now()))
+        return httpx.Response(200, json={})
+
+    client, _ = _mock(handler, clock, min_interval=1.0)
+    with client:
+        for url in ("https://a.org/1", "https://b.org/1", "https://a.org/2", "https://b.org/2"):
+            client.get(url)
+    start = 1000.0
+    # b.org does not wait for a.org; a.org's second request waits for a.org's first only
+    assert times == [("a.org", start), ("b.org", start), ("a.org", start + 1), ("b.org", start + 1)]
+    assert clock.sleeps == [1.0]
+
+
+def test_a_body_beyond_the_cap_is_refused_announced_or_streamed(clock: FakeClock) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/announced":
+            return httpx.Response(200, content=b"x" * 101)
+        if request.url.path == "/exact":
+            return httpx.Response(200, content=iter([b"x" * 60, b"y" * 40]))
+        return httpx.Response(200, content=itertools.repeat(b"z" * 64))  # never ends
+
+    client, _ = _mock(handler, clock, max_bytes=100)
+    with client:
+        assert client.get("/exact").content == b"x" * 60 + b"y" * 40
+        with pytest.raises(SourceError, match=r"larger than 100 bytes \(101 bytes announced\)"):
+            client.get("/announced")
+        with pytest.raises(SourceError, match=r"larger than 100 bytes \(more than that sent\)"):
+            client.get("/endless")
+    assert clock.sleeps == []  # a refusal is final: not retried
+
+
+def test_redirects_are_followed_spaced_bounded_and_http_only(clock: FakeClock) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        path = request.url.path
+        if path.startswith("/hop/"):
+            left = int(path.rsplit("/", 1)[1])
+            target = "/done" if left == 0 else f"/hop/{left - 1}"
+            return httpx.Response(302, headers={"Location": target})
+        if path == "/to-file":
+            return httpx.Response(301, headers={"Location": "file:///etc/passwd"})
+        return httpx.Response(200, json={"at": path})
+
+    client, seen = _mock(handler, clock, min_interval=2.0, max_redirects=3)
+    with client:
+        page = client.get("/hop/2")  # /hop/2 -> /hop/1 -> /hop/0 -> /done: three redirects
+        assert page.json() == {"at": "/done"} and page.url == "https://api.example.org/done"
+        assert [r.url.path for r in seen] == ["/hop/2", "/hop/1", "/hop/0", "/done"]
+        assert clock.sleeps == [2.0, 2.0, 2.0]  # every hop is a request to the host
+        with pytest.raises(SourceError, match="more than 3 redirects"):
+            client.get("/hop/3")
+        with pytest.raises(SourceError, match="to a file: URL"):
+            client.get("/to-file")
+    assert all(r.url.scheme == "https" for r in seen)
+
+
+def test_check_url_sees_every_hop_before_it_is_requested(clock: FakeClock) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.host == "pages.example.org":
+            return httpx.Response(302, headers={"Location": "http://10.0.0.1/admin"})
+        return httpx.Response(200)
+
+    asked: list[str] = []
+
+    def check(url: str) -> str | None:
+        asked.append(url)
+        return "a private address" if "10.0.0.1" in url else None
+
+    client, seen = _mock(handler, clock, check_url=check)
+    with (
+        client,
+        pytest.raises(
+            SourceError, match=re.escape("not fetching http://10.0.0.1/admin: a private")
+        ),
+    ):
+        client.get("https://pages.example.org/")
+    assert asked == ["https://pages.example.org/", "http://10.0.0.1/admin"]
+    assert [str(r.url) for r in seen] == ["https://pages.example.org/"]
+
+
+def test_user_agent_names_the_tool_its_version_and_the_contact(
+    clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, text=request.headers["user-agent"])
+
+    monkeypatch.setenv("HARVESTER_CONTACT", " lab@example.org ")
+    client, _ = _mock(handler, clock)
+    with client:
+        sent = client.get("/").content.decode()
+    assert sent == f"harvester/{__version__} (paper-to-code harvester; +lab@example.org)"
+    given, _ = _mock(handler, clock, contact="https://lab.example.org/contact")
+    with given:
+        assert given.get("/").content.decode().endswith("; +https://lab.example.org/contact)")
+    monkeypatch.delenv("HARVESTER_CONTACT")
+    unset, _ = _mock(handler, clock)
+    with unset:
+        assert "+" not in unset.get("/").content.decode()
+
+
+@pytest.mark.parametrize("bad", ["me@example.org\r\nX-Evil: 1", "me (at) example", "é@x.org"])
+def test_a_contact_unfit_for_a_header_is_refused(
+    clock: FakeClock, monkeypatch: pytest.MonkeyPatch, bad: str
+) -> None:
+    with pytest.raises(UsageError, match="--contact takes an e-mail address or URL"):
+        _mock(lambda r: httpx.Response(200), clock, contact=bad)
+    monkeypatch.setenv("HARVESTER_CONTACT", bad)
+    with pytest.raises(UsageError, match="HARVESTER_CONTACT takes"):
+        _mock(lambda r: httpx.Response(200), clock)
+
+
+class _ForwardProxy(BaseHTTPRequestHandler):
+    """A plain-HTTP forward proxy: the client sends the absolute URL, the proxy fetches it."""
+
+    protocol_version = "HTTP/1.1"
+    seen: ClassVar[list[str]] = []
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Quiet."""
+
+    def do_GET(self) -> None:
+        self.seen.append(self.path)
+        target = urlsplit(self.path)
+        upstream = http.client.HTTPConnection(target.hostname or "", target.port, timeout=10)
+        path = target.path + (f"?{target.query}" if target.query else "")
+        upstream.request("GET", path, headers={"User-Agent": self.headers["User-Agent"]})
+        answer = upstream.getresponse()
+        body = answer.read()
+        upstream.close()
+        self.send_response(answer.status)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Via", "1.1 test-proxy")
+        self.end_headers()
+        self.wfile.write(body)
+
+
+@pytest.fixture
+def proxy(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.lower(), raising=False)
+    _ForwardProxy.seen = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _ForwardProxy)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01})
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+def test_requests_go_through_the_proxy_the_environment_names(
+    server: FakeHF, clock: FakeClock, proxy: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HTTP_PROXY", proxy)
+    with _client(server, clock) as client:
+        page = client.get(PATH, DAY)
+    assert page.json() == [{"paper": {"id": "2511.00001"}}]
+    assert page.headers["via"] == "1.1 test-proxy"
+    assert _ForwardProxy.seen == [f"{server.url}{PATH}?date=2025-11-03"]
+    assert len(server.requests) == 1  # the proxy's request reached the server
+
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    with _client(server, clock) as client:
+        assert "via" not in client.get(PATH, DAY).headers
+    assert len(_ForwardProxy.seen) == 1 and len(server.requests) == 2
+
+
+def _importers(package: str) -> set[str]:
+    root = Path(harvester.__file__).parent
+    found = set()
+    for path in root.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else []
+            )
+            if any(n == package or n.startswith(package + ".") for n in names):
+                found.add(path.relative_to(root).as_posix())
+    return found
+
+
+def test_only_the_seams_import_their_libraries() -> None:
+    """What the docstrings promise: non-GitHub HTTP only through web.py, duckdb only in store."""
+    assert _importers("httpx") == {"web.py", "github/graphql.py"}
+    assert {p.partition("/")[0] for p in _importers("duckdb")} == {"store"}

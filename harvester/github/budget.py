@@ -63,7 +63,6 @@ class Budget:
         self._reporter = reporter
         self._lock = threading.Lock()
         self._state: dict[str, RateInfo] = {}
-        self.waited = 0.0
 
     def acquire(self, resource: str, cost: int) -> None:
         """Return when a request of ``cost`` can be sent (reserving it); wait for the reset
@@ -90,15 +89,10 @@ class Budget:
                 )
             self._reporter.waiting(seconds, until, f"{resource} rate limit")
             self._sleep(seconds)
-            self.add_wait(seconds)
             with self._lock:
                 current = self._state.get(resource)
                 if current is not None and current.reset_at == until:
                     del self._state[resource]
-
-    def add_wait(self, seconds: float) -> None:
-        with self._lock:
-            self.waited += seconds
 
     def update(self, info: RateInfo) -> None:
         if info.remaining is None:
@@ -112,10 +106,6 @@ class Budget:
         earliest = self._now() + dt.timedelta(seconds=SKEW_GUARD)
         with self._lock:
             self._state[resource] = RateInfo(resource, None, 0, max(reset_at, earliest))
-
-    def snapshot(self) -> dict[str, RateInfo]:
-        with self._lock:
-            return dict(self._state)
 
 
 def human(seconds: float) -> str:

@@ -42,17 +42,20 @@ from harvester.github.graphql import GraphQLClient
 from harvester.github.parse import (
     MAX_BATCH,
     RATE_LIMIT_TYPES,
-    NetworkError,
-    RedirectRefused,
-    Reply,
     build_query,
     outcome_from_rest,
     parse_graphql,
     rate_from_headers,
 )
 from harvester.github.rest import RestClient
-from harvester.links import parse_repo_name
-from harvester.models import Outcome, Status
+from harvester.github.transport import (
+    TOKEN_HINT,
+    NetworkError,
+    RedirectRefused,
+    Reply,
+    rejected_token,
+)
+from harvester.models import Outcome, RepoName, Status, name_key
 
 SECONDARY_MIN_WAIT = 60.0
 SECONDARY_MAX_HITS = 8
@@ -73,7 +76,6 @@ class EngineOptions:
 class EngineReport:
     settled: int = 0  # names with an outcome
     requests: int = 0
-    waited: float = 0.0
     stopped: str | None = None
 
 
@@ -114,11 +116,11 @@ class Engine:
         valid: list[str] = []
         invalid: list[Outcome] = []
         for raw in names:
-            name = parse_repo_name(raw)
+            name = RepoName.parse(raw)
             if name is None:
                 invalid.append(Outcome(raw, Status.NOT_FOUND, detail="not a valid GitHub name"))
             else:
-                valid.append(name)
+                valid.append(name.key)
         if invalid:
             sink(invalid)
             report.settled += len(invalid)
@@ -148,7 +150,6 @@ class Engine:
         except StopFetching as stop:
             report.stopped = str(stop)
         report.requests = self.requests
-        report.waited = self.budget.waited
         return report
 
     def close(self) -> None:
@@ -213,10 +214,7 @@ class Engine:
             self.budget.update(rate_from_headers(reply.headers, resource))
             verdict = self._limit_verdict(resource, reply)
             if verdict == "auth":
-                raise GitHubError(
-                    f"GitHub rejected the token (HTTP {reply.status}: {_message(reply)}); "
-                    "check GITHUB_TOKEN / GH_TOKEN"
-                )
+                raise GitHubError(f"{rejected_token(reply)}; {TOKEN_HINT}")
             if verdict == "primary":
                 refusals += 1
                 if refusals > MAX_REFUSALS:
@@ -284,7 +282,6 @@ class Engine:
         until = self._now() + dt.timedelta(seconds=seconds)
         self.reporter.waiting(seconds, until, "secondary rate limit")
         self._sleep(seconds)
-        self.budget.add_wait(seconds)
 
     # -- units of work -----------------------------------------------------------------------
 
@@ -322,7 +319,7 @@ class Engine:
         outcomes: list[Outcome] = []
         for index, repo in batch.found.items():
             name = names[index]
-            if repo.full_name.lower() == name:
+            if name_key(repo.full_name) == name:
                 outcomes.append(Outcome(name, Status.OK, repo))
             else:
                 outcomes.append(Outcome(name, Status.RENAMED, repo, detail=f"now {repo.full_name}"))

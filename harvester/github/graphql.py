@@ -11,7 +11,7 @@ import httpx
 
 from harvester import __version__
 from harvester.config import Secret
-from harvester.github.parse import NetworkError, Reply, decode_json
+from harvester.github.transport import NetworkError, Reply, decode_json
 
 
 class GraphQLClient:

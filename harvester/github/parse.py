@@ -15,7 +15,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from harvester.models import Outcome, RepoStats, Status
+from harvester.github.transport import Reply
+from harvester.models import Outcome, RepoStats, Status, name_key
 
 REPO_FIELDS = """
   databaseId nameWithOwner stargazerCount forkCount
@@ -237,42 +238,6 @@ def _alias_index(name: Any) -> int | None:
     return None
 
 
-@dataclass(frozen=True, slots=True)
-class Reply:
-    """One HTTP answer, whichever client fetched it. ``payload`` is the parsed JSON body (None
-    for an empty body, e.g. a 304); header names are lowercase."""
-
-    status: int
-    headers: Mapping[str, str]
-    payload: Any
-
-
-class NetworkError(Exception):
-    """No usable HTTP answer: connection refused/reset, timeout, truncated or non-JSON body.
-    ``reachable`` is False when nothing answered at all (DNS, refused)."""
-
-    def __init__(self, reason: str, *, reachable: bool = True) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.reachable = reachable
-
-
-class RedirectRefused(Exception):
-    """GitHub answered with a redirect to another host or scheme, which we never follow (the
-    token must only ever go to the configured API). Final for that request: no retry."""
-
-
-def decode_json(body: bytes | str, status: int) -> Any:
-    if not body:
-        return None
-    try:
-        return json.loads(body)
-    except ValueError:
-        if status >= 500:
-            return None  # an HTML error page from a proxy: the status says enough
-        raise NetworkError(f"truncated or non-JSON answer (HTTP {status})") from None
-
-
 def outcome_from_rest(name: str, reply: Reply) -> Outcome:
     """Classify a REST answer for ``GET /repos/{name}`` (301s were already followed)."""
     data = reply.payload if isinstance(reply.payload, dict) else {}
@@ -280,7 +245,7 @@ def outcome_from_rest(name: str, reply: Reply) -> Outcome:
     etag = reply.headers.get("etag")
     if reply.status == 200 and data.get("id") is not None:
         repo = repo_from_rest(data)
-        if repo.full_name.lower() == name:
+        if name_key(repo.full_name) == name:
             return Outcome(name, Status.OK, repo, etag=etag)
         return Outcome(name, Status.RENAMED, repo, detail=f"now {repo.full_name}", etag=etag)
     if reply.status == 304:

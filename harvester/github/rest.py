@@ -13,7 +13,7 @@ import logging
 
 from harvester import __version__
 from harvester.config import Secret
-from harvester.github.parse import NetworkError, RedirectRefused, Reply, decode_json
+from harvester.github.transport import NetworkError, RedirectRefused, Reply, decode_json
 
 
 class RestClient:

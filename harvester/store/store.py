@@ -1,4 +1,4 @@
-"""The DuckDB store: the only module (with ``migrate``) that imports duckdb.
+"""The DuckDB store (only the ``store`` package -- this, ``migrate``, ``export`` -- imports duckdb).
 
 Design notes:
 

@@ -9,7 +9,7 @@ import json
 import httpx
 import pytest
 
-from harvester.github.parse import Reply
+from harvester.github.transport import Reply
 from harvester.status import describe
 from tests.cli.conftest import TOKEN, Cli
 from tests.fakegithub import FakeGitHub

@@ -10,15 +10,13 @@ import pytest
 
 from harvester.backoff import retry_after
 from harvester.github.parse import (
-    NetworkError,
-    Reply,
     build_query,
-    decode_json,
     outcome_from_rest,
     parse_graphql,
     rate_from_headers,
     repo_from_rest,
 )
+from harvester.github.transport import NetworkError, Reply, decode_json, rejected_token
 from harvester.models import Status
 from tests.conftest import FIXTURES
 
@@ -116,7 +114,7 @@ def test_parse_graphql_rate_limited_and_document_errors() -> None:
     assert limited.rate_limited and not limited.found and not limited.failed
     broken = parse_graphql(2, {"errors": [{"message": 'Parse error on "}"'}]})
     assert broken.fatal == 'Parse error on "}"'
-    assert parse_graphql(1, ["not", "an", "object"]).fatal
+    assert parse_graphql(1, ["not", "an", "object"]).fatal == "GraphQL answer is not a JSON object"
 
 
 @pytest.mark.shared
@@ -124,7 +122,9 @@ def test_parse_graphql_on_recorded_error_payloads() -> None:
     base = FIXTURES / "github" / "gidgethub" / "GraphQL"
     malformed = json.loads((base / "malformed-query-200.json").read_text())
     body = malformed.get("body", malformed)
-    assert parse_graphql(1, body).fatal
+    batch = parse_graphql(1, body)
+    assert batch.fatal == body["errors"][0]["message"] == 'Parse error on ":" (COLON) at [1, 9]'
+    assert not batch.found and not batch.failed and not batch.missing  # nothing per alias
 
 
 def test_rate_and_retry_after_headers() -> None:
@@ -197,3 +197,10 @@ def test_decode_json_truncated_body_is_a_network_error() -> None:
     assert decode_json(b"<html>bad gateway</html>", 502) is None
     with pytest.raises(NetworkError, match="truncated"):
         decode_json(b'{"id": 1, "full_na', 200)
+
+
+def test_a_rejected_token_is_translated_once_with_githubs_words() -> None:
+    bad = Reply(401, {}, {"message": "Bad credentials", "documentation_url": "https://x"})
+    assert rejected_token(bad) == "GitHub rejected the token (401 Bad credentials)"
+    assert rejected_token(Reply(401, {}, None)) == "GitHub rejected the token (401 Unauthorized)"
+    assert rejected_token(Reply(403, {}, {"message": "Bad credentials"})) is None

@@ -96,13 +96,18 @@ class ArxivSource:
         clock: Clock | None = None,
         on_wait: WaitHook | None = None,
         on_page: PageHook | None = None,
+        contact: str | None = None,
     ) -> None:
+        """``contact`` (an e-mail address or URL) goes into ``User-Agent``; None reads
+        ``HARVESTER_CONTACT``."""
         clock = clock if clock is not None else web.SYSTEM_CLOCK
         self.query = query
         self.today = clock.today()
         if query.start is not None and query.start > (query.end or self.today):
             raise UsageError(f"--from {query.start} is in the future (today is {self.today} UTC)")
-        self.client = PoliteClient("arXiv API", api_url, POLICY, clock=clock, on_wait=on_wait)
+        self.client = PoliteClient(
+            "arXiv API", api_url, POLICY, clock=clock, on_wait=on_wait, contact=contact
+        )
         self.on_page = on_page
         self.newest: dt.date | None = None
         self.total: int | None = None  # papers matching (arXiv's totalResults)

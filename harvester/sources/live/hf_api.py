@@ -32,13 +32,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-import httpx
-
 from harvester import web
 from harvester.errors import InputError, SourceError, UsageError
 from harvester.models import Paper
 from harvester.sources.files import hf_daily
-from harvester.web import Clock, Policy, PoliteClient, WaitHook
+from harvester.web import Clock, Page, Policy, PoliteClient, WaitHook
 
 NAME = "Hugging Face API"
 DEFAULT_URL = "https://huggingface.co"
@@ -111,13 +109,18 @@ class HfSource:
         clock: Clock | None = None,
         on_wait: WaitHook | None = None,
         on_page: PageHook | None = None,
+        contact: str | None = None,
     ) -> None:
+        """``contact`` (an e-mail address or URL) goes into ``User-Agent``; None reads
+        ``HARVESTER_CONTACT``."""
         clock = clock if clock is not None else web.SYSTEM_CLOCK
         self.query = query
         self.today = clock.today()
         if query.days is not None and query.days[1] is None and query.days[0] > self.today:
             raise UsageError(f"--from {query.days[0]} is in the future (today is {self.today} UTC)")
-        self.client = PoliteClient(NAME, api_url, POLICY, clock=clock, on_wait=on_wait)
+        self.client = PoliteClient(
+            NAME, api_url, POLICY, clock=clock, on_wait=on_wait, contact=contact
+        )
         self.on_page = on_page
         self.newest: dt.date | None = None
         self.read = 0
@@ -202,7 +205,7 @@ def _is_week(text: str) -> bool:
     return True
 
 
-def _refusal(response: httpx.Response) -> str:
+def _refusal(response: Page) -> str:
     """One line for a 4xx, with the Hub's ``{"error": ...}`` message when there is one."""
     status = response.status_code
     try:

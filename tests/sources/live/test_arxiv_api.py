@@ -229,3 +229,15 @@ def test_bad_options_are_usage_errors() -> None:
     for kwargs, message in cases:
         with pytest.raises(UsageError, match=message):
             ArxivQuery(**kwargs)
+
+
+def test_the_user_agent_carries_the_contact_from_the_environment(
+    fake: FakeArxiv, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HARVESTER_CONTACT", "https://lab.example.org/harvest")
+    fake.route("x", atom_feed([], total=0, start=0))
+    with _source(fake, clock, ArxivQuery("x")) as source:
+        assert list(source.papers()) == []
+    assert fake.requests[0].user_agent.endswith("; +https://lab.example.org/harvest)")
+    with pytest.raises(UsageError, match="--contact takes"):
+        _source(fake, clock, ArxivQuery("x"), contact="me\r\nX-Injected: 1")

@@ -193,3 +193,10 @@ def test_an_open_range_ends_today_utc(clock: FakeClock) -> None:
     assert source.cursor_date() == D(2025, 11, 4)
     with pytest.raises(UsageError, match="in the future"):
         HfSource(HfQuery(days=(D(2025, 11, 6), None)), clock=clock)
+
+
+def test_the_user_agent_carries_the_contact(clock: FakeClock) -> None:
+    with FakeHF(clock=clock.now) as fake:
+        with HfSource(_day("2025-11-03"), api_url=fake.url, clock=clock, contact="me@lab.org") as s:
+            list(s.papers())
+        assert fake.requests[0].user_agent.endswith("(paper-to-code harvester; +me@lab.org)")
