@@ -885,6 +885,8 @@ class FakeGitHub:
         self.requests_by_path: collections.Counter[str] = collections.Counter()
         self.connections = 0  # TCP connections accepted (keep-alive reuses them)
         self.server_time_total = 0.0  # seconds producing responses, artificial delays excluded
+        self.in_delay = 0  # requests inside their artificial latency right now
+        self.peak_in_delay = 0  # the most that ever were at once: proof of overlap, not timing
         self.errors: list[str] = []  # tracebacks of bugs in this server (should stay empty)
         self.faults: collections.Counter[str] = collections.Counter()  # injected, by kind
         now = time.time()
@@ -1033,6 +1035,7 @@ class FakeGitHub:
             self.faults.clear()
             self.connections = 0
             self.server_time_total = 0.0
+            self.peak_in_delay = 0
 
     def refill(self) -> None:
         """Start a fresh window for every budget now, as if ``reset_after`` had just passed
@@ -1518,9 +1521,16 @@ class _Handler(BaseHTTPRequestHandler):
                 self.close_connection = True
             delay = fake.latency + (fake.hang_seconds if action == "hang" else 0.0)
             if delay > 0:
+                with fake._lock:
+                    fake.in_delay += 1
+                    fake.peak_in_delay = max(fake.peak_in_delay, fake.in_delay)
                 t0 = time.perf_counter()
-                fake._stopping.wait(delay)
-                waited = time.perf_counter() - t0
+                try:
+                    fake._stopping.wait(delay)
+                finally:
+                    waited = time.perf_counter() - t0
+                    with fake._lock:
+                        fake.in_delay -= 1
             if action == "reset" or resp is None:
                 self._reset()
             else:
