@@ -17,9 +17,10 @@ from itertools import islice
 from typing import Protocol
 
 from harvester import links
-from harvester.errors import HarvesterError, Interrupted
-from harvester.github.budget import Plan, Reporter, plan
-from harvester.github.client import DEFAULT_LATENCY, GitHubSettings, make_engine, probe_budget
+from harvester.config import parse_duration
+from harvester.errors import HarvesterError, Interrupted, UsageError
+from harvester.github.budget import Reporter
+from harvester.github.client import GitHubSettings, make_engine
 from harvester.github.engine import Engine, EngineOptions
 from harvester.models import Outcome, Paper, Status
 from harvester.store import JobLock, SaveCounts, Store
@@ -250,6 +251,21 @@ def harvest(
     return run_job(store, "harvest", args, body)
 
 
+def refresh_scope(
+    stale_after: str, only_status: Sequence[str] | None
+) -> tuple[list[str], dt.timedelta | None]:
+    """``refresh``'s names: pending and error ones plus repositories older than ``stale_after``
+    (a duration, ``7d``); with ``only_status``, names in those statuses and no stale ones."""
+    stale = dt.timedelta(seconds=parse_duration(stale_after, "--stale-after"))
+    if not only_status:
+        return [Status.PENDING, Status.ERROR], stale
+    valid = {s.value for s in Status}
+    bad = [s for s in only_status if s not in valid]
+    if bad:
+        raise UsageError(f"--only-status {bad[0]!r} is not a status ({', '.join(sorted(valid))})")
+    return list(only_status), None
+
+
 def refresh(
     store: Store,
     *,
@@ -271,60 +287,6 @@ def refresh(
             fetch(store, names, run_id, engine, summary, use_etags=True)
 
     return run_job(store, "refresh", args, body)
-
-
-def estimate(
-    names: Sequence[str], github: GitHubSettings, options: EngineOptions, *, free: int = 0
-) -> Plan:
-    """The cost of fetching ``names`` at the budget GitHub reports now (for ``--dry-run``)."""
-    graphql = github.token is not None
-    if not names:
-        return plan(
-            0,
-            graphql=graphql,
-            batch_size=options.batch_size,
-            rate=None,
-            latency=DEFAULT_LATENCY,
-            now=dt.datetime.now(dt.UTC),
-        )
-    rate, latency = probe_budget(github, "graphql" if graphql else "core")
-    return plan(
-        len(names),
-        graphql=graphql,
-        batch_size=options.batch_size,
-        rate=rate,
-        latency=latency,
-        now=dt.datetime.now(dt.UTC),
-        free=free,
-    )
-
-
-def dry_run_harvest(
-    store: Store, papers: Iterable[Paper], github: GitHubSettings, options: EngineOptions
-) -> tuple[int, Plan]:
-    """Read the papers and count what a harvest would fetch, writing nothing anywhere."""
-    count = 0
-    cited: set[str] = set()
-    for paper in papers:
-        count += 1
-        cited.update(m.repo_name for m in links.mentions_for(paper) if m.kind == "repo")
-    names = set(store.unsettled(cited)) | set(store.names_to_fetch((Status.PENDING, Status.ERROR)))
-    return count, estimate(sorted(names), github, options)
-
-
-def dry_run_refresh(
-    store: Store,
-    github: GitHubSettings,
-    options: EngineOptions,
-    *,
-    stale_after: dt.timedelta | None,
-    statuses: Sequence[str],
-    limit: int | None,
-) -> Plan:
-    stale_before = dt.datetime.now(dt.UTC) - stale_after if stale_after is not None else None
-    names = store.names_to_fetch(statuses, stale_before, limit)
-    free = len(store.etags_for(names)) if github.token is None else 0
-    return estimate(names, github, options, free=free)
 
 
 def describe(summary: Summary) -> str:

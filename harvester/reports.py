@@ -21,12 +21,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from harvester.errors import UsageError
+from harvester.render import render
 
+DESCRIBE_CELL = 160  # parameter help is prose: cut it later than report cells
 _PARAM = re.compile(r"^(?P<name>[A-Za-z_]\w*)\s*=\s*(?P<default>'[^']*'|\S+)\s*(?P<help>.*)$")
 
 
@@ -194,3 +197,22 @@ def parse_params(pairs: list[str]) -> dict[str, str]:
             raise UsageError(f"--param takes NAME=VALUE, got {pair!r}")
         out[name.strip()] = value
     return out
+
+
+def describe(report: Report, fmt: str) -> str:
+    """What ``report`` answers and its parameters (``harvester report NAME --describe``): in
+    ``table`` format a title, the description, a usage line and the parameter table; in any
+    other format the parameter table alone."""
+    columns = ["parameter", "type", "default", "help"]
+    rows = [(p.name, p.type_name, p.default_text, p.help) for p in report.params]
+    table = render(columns, rows, fmt, cell_width=DESCRIBE_CELL)
+    if fmt != "table":
+        return table
+    text = textwrap.fill(report.description, width=100)
+    usage = " ".join(f"--param {p.name}={p.default_text}" for p in report.params)
+    return (
+        f"{report.title} ({report.name})\n\n{text}\n\n"
+        f"harvester report {report.name} {usage}".rstrip()
+        + "\n\n"
+        + (table if rows else "no parameters\n")
+    )

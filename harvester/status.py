@@ -1,4 +1,5 @@
-"""What ``harvester status`` asks GitHub: the token's remaining budget.
+"""What ``harvester status`` shows: the database's counts, cursors and last runs
+(``database_rows``, pure) and the token's remaining GitHub budget (``github_budget``).
 
 (The engine's own budget keeping is ``github/budget.py``; this only reports.)
 
@@ -11,13 +12,59 @@ offline.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from harvester.config import ApiUrls, Secret
 from harvester.github.client import GitHubSettings, read_rate_limit
 from harvester.github.parse import RateInfo, rate_from_rate_limit
 from harvester.github.transport import NetworkError, Reply, rejected_token
+from harvester.models import Status
 
 RESOURCES = (("core", "REST"), ("graphql", "GraphQL"))
+CELL_WIDTH = 160  # status rows carry whole run summaries: cut them later than report cells
+
+
+def database_rows(info: dict[str, Any]) -> list[tuple[str, Any]]:
+    """``(item, value)`` rows for ``Store.summary()``: counts, names by status, the snapshot
+    span, the ``--since-last`` cursors, the last runs and what is left to do (pure)."""
+    names = {str(s): 0 for s in Status} | info["names"]
+    first, last = info["snapshot_span"]
+    rows: list[tuple[str, Any]] = [
+        ("database", info["database"]),
+        ("schema version", info["schema_version"]),
+        ("papers", info["papers"]),
+        ("papers with a repository", info["papers_with_repo"]),
+        ("mentions", info["mentions"]),
+        ("repositories", info["repos"]),
+        *[(f"names {s}", n) for s, n in names.items()],
+        ("snapshots", info["snapshots"]),
+        ("first snapshot", first),
+        ("last snapshot", last),
+    ]
+    if first is not None and last is not None:
+        rows.append(("snapshot span", f"{(last - first).total_seconds() / 86400:.1f} days"))
+    for source, query, newest in info["cursors"]:
+        rows.append(
+            (f"--since-last {source} {query!r}" if query else f"--since-last {source}", newest)
+        )
+    for run in info["runs"]:
+        run_id, command, state, started, finished, *_counts, message = run
+        took = f" in {_took(finished - started)}" if finished is not None else ""
+        when = f"{started:%Y-%m-%d %H:%M}"
+        rows.append((f"run {run_id}", f"{command} {state}, {when}{took}: {message or '-'}"))
+    pending = names.get(Status.PENDING, 0) + names.get(Status.ERROR, 0)
+    if pending:
+        rows.append(("to do", f"{pending} names to fetch: run `harvester refresh`"))
+    return rows
+
+
+def _took(delta: dt.timedelta) -> str:
+    seconds = delta.total_seconds()
+    if seconds < 60:
+        return f"{seconds:.1f}s"
+    if seconds < 3600:
+        return f"{seconds / 60:.0f}m"
+    return f"{seconds / 3600:.1f}h"
 
 
 def github_budget(

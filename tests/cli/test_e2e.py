@@ -6,10 +6,14 @@ from __future__ import annotations
 import json
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
+import typer.main
 
 from harvester import links
+from harvester.cli import app
+from harvester.render import FORMATS
 from harvester.reports import list_reports
 from harvester.sources.files import read_inputs
 from tests.cli.conftest import TOKEN, Cli, seed_world
@@ -161,3 +165,15 @@ def test_extract_seed_prints_exactly_its_ten_repositories(cli: Cli) -> None:
     assert all(set(o) == {"paper_id", "repo", "source_field", "url", "kind"} for o in lines)
     assert {o["repo"] for o in lines} == SEED_REPOS
     assert not cli.db.exists()  # extract never touches a database
+
+
+def test_extract_accepts_exactly_the_formats_its_help_names(cli: Cli) -> None:
+    command: Any = typer.main.get_command(app)
+    [option] = [p for p in command.commands["extract"].params if "--format" in p.opts]
+    assert f"Output format: {', '.join(FORMATS)} " in option.help
+    for fmt in FORMATS:
+        out = cli("extract", str(SEED), "--format", fmt, db=False, github=False)
+        assert out.code == 0, out.stderr
+        assert "Vision4Chart" in out.stdout
+    csv_rows = cli("extract", str(SEED), "--format", "csv", db=False, github=False).stdout
+    assert len(csv_rows.splitlines()) == 1 + 10  # header + the ten mentions

@@ -119,7 +119,9 @@ CASES = {
         _args("harvest", "x.json", "--format", "yaml"), errors.EXIT_USAGE, "unknown format 'yaml'"
     ),
     "unknown output --format": Case(
-        _args("extract", "x", "--format", "xml"), errors.EXIT_USAGE, "jsonl or table"
+        _args("extract", "x", "--format", "xml"),
+        errors.EXIT_USAGE,
+        "unknown format 'xml'; choose one of table, csv, json, jsonl, md",
     ),
     "bad date (live source)": Case(
         _args("harvest", "hf", "--date", "2025-13-01"), errors.EXIT_USAGE, "'2025-13-01'"

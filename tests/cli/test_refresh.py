@@ -141,6 +141,18 @@ def test_dry_run_estimates_and_writes_nothing(cli: Cli, fake: FakeGitHub, papers
     assert "nothing to fetch" in cli("refresh", "--dry-run", "--only-status", "blocked").stdout
 
 
+def test_dry_run_without_stats_asks_github_nothing(
+    cli: Cli, fake: FakeGitHub, papers: Path
+) -> None:
+    out = cli("harvest", str(papers), "--no-stats", "--dry-run")
+    assert out.code == 0, out.stderr
+    assert out.stdout == (
+        "dry run: 30 papers read; 30 names would stay pending (--no-stats: GitHub not asked)\n"
+    )
+    assert fake.requests == 0  # not even the free GET /rate_limit
+    assert not cli.db.exists()
+
+
 def test_dry_run_over_budget_says_when(cli: Cli, fake: FakeGitHub, papers: Path) -> None:
     fake.stop()
     with FakeGitHub(token=None, rest_limit=10, reset_after=1800) as small:

@@ -81,6 +81,42 @@ class HfQuery:
         if not 1 <= self.page_size <= PAGE_MAX:
             raise UsageError(f"--page-size must be 1..{PAGE_MAX}, got {self.page_size}")
 
+    @staticmethod
+    def check_options(
+        *,
+        date: dt.date | None,
+        first: dt.date | None,
+        last: dt.date | None,
+        week: str | None,
+        month: str | None,
+        search: str | None,
+        since_last: bool,
+    ) -> None:
+        """The command line's rule for which options make one query, checked before anything
+        is opened: one of --date, --from/--to, --week, --month, --query or --since-last
+        (which may take --from/--to); --to only with --from or --since-last."""
+        given = {
+            "--date": date,
+            "--week": week,
+            "--month": month,
+            "--query": search,
+            "--since-last": since_last,
+        }
+        modes = [flag for flag, value in given.items() if value]
+        if first is not None or last is not None:
+            modes.append("--from/--to")
+        if len(modes) > 1 and set(modes) != {"--since-last", "--from/--to"}:
+            raise UsageError(
+                f"{' and '.join(modes)} cannot be combined: give one of --date, --from/--to, "
+                "--week, --month, --query (--since-last takes --from/--to)"
+            )
+        if not modes:
+            raise UsageError(
+                "say what to read: --date, --from/--to, --week, --month, --query or --since-last"
+            )
+        if last is not None and first is None and not since_last:
+            raise UsageError("--to needs --from (or --since-last)")
+
     def requests(self, today: dt.date) -> Iterator[tuple[str, dict[str, str], dt.date | None]]:
         """``(path, params, day)`` per request to page through; ``day`` dates undated items."""
         if self.search is not None:

@@ -1,0 +1,82 @@
+"""``harvester chart`` (one HTML page of charts) and ``harvester export`` (files per table)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from harvester import dashboard, reports
+from harvester.cli.app import app, guard, note, open_store, write
+from harvester.cli.options import DbOption
+from harvester.config import DEFAULT_DB
+from harvester.render import render
+from harvester.store import export
+
+
+@app.command()
+def chart(
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="HTML file to write (replaced if present).")
+    ] = Path("harvest-report.html"),
+    grain: Annotated[
+        str,
+        typer.Option("--grain", help="Period of the availability chart: day, week, month, year."),
+    ] = "month",
+    top: Annotated[int, typer.Option("--top", min=1, help="Repositories in the top chart.")] = 15,
+    since: Annotated[
+        str | None,
+        typer.Option("--since", help="Only papers published on or after this date (YYYY-MM-DD)."),
+    ] = None,
+    db: DbOption = Path(DEFAULT_DB),
+) -> None:
+    """Write one self-contained HTML page of charts (code availability over time, star
+    distribution, link health, top repositories, languages). Opens offline: inline SVG, no
+    scripts."""
+
+    def body() -> None:
+        store = open_store(db)
+        html = dashboard.build(
+            store, grain=grain, top=top, since=since, now=dt.datetime.now(dt.UTC)
+        )
+        write(html, output)
+
+    guard(body)
+
+
+@app.command("export")
+def export_command(
+    directory: Annotated[
+        Path, typer.Argument(help="Directory to write into (created if missing).")
+    ],
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help=f"{' or '.join(export.FORMATS)}.")
+    ] = "parquet",
+    with_reports: Annotated[
+        bool,
+        typer.Option("--reports", help="Also write every report (defaults) to DIR/reports/."),
+    ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite files a previous export left there.")
+    ] = False,
+    db: DbOption = Path(DEFAULT_DB),
+) -> None:
+    """Write every table (and with --reports every report) as Parquet or CSV files, one per
+    table, for pandas, polars, Spark and other engines. Existing files are never overwritten
+    without --force."""
+
+    def body() -> None:
+        queries = (
+            [export.ReportQuery(r.name, r.sql) for r in reports.list_reports()]
+            if with_reports
+            else []
+        )
+        written = export.export(open_store(db), directory, fmt, reports=queries, force=force)
+        rows = [(str(w.path.relative_to(directory)), w.rows) for w in written]
+        sys.stdout.write(render(["file", "rows"], rows, "table"))
+        note(f"wrote {len(written)} files to {directory}")
+
+    guard(body)

@@ -1,0 +1,56 @@
+"""``harvester extract``: the GitHub links in paper files, printed; no database, no network."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated, Any
+
+import typer
+
+from harvester import links
+from harvester.cli.app import app, guard, output_format
+from harvester.cli.options import SourcesArgument
+from harvester.render import FORMATS, render
+from harvester.sources.files import FORMATS as INPUT_FORMATS
+from harvester.sources.files import read_inputs
+
+COLUMNS = ["paper_id", "repo", "source_field", "url", "kind"]
+
+
+@app.command()
+def extract(
+    sources: SourcesArgument,
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help=f"Output format: {', '.join(FORMATS)} (jsonl is written as papers are read).",
+        ),
+    ] = "jsonl",
+    input_format: Annotated[
+        str | None,
+        typer.Option("--input-format", help=f"Force: {', '.join(INPUT_FORMATS)}."),
+    ] = None,
+) -> None:
+    """Print the GitHub links found in papers, one row per mention (paper_id, repo as written,
+    source_field, url, kind). No database, no network."""
+
+    def body() -> None:
+        output_format(fmt)
+        rows: list[tuple[Any, ...]] = []
+        out = sys.stdout
+        for paper in read_inputs(sources, input_format):
+            found = [
+                (m.paper_id, m.repo, m.source_field, m.url, m.kind)
+                for m in links.mentions_for(paper)
+            ]
+            if fmt == "jsonl":
+                out.write(render(COLUMNS, found, "jsonl"))
+            else:
+                rows.extend(found)
+        if fmt != "jsonl":
+            out.write(render(COLUMNS, rows, fmt))
+        out.flush()
+
+    guard(body)

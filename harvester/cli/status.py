@@ -1,0 +1,43 @@
+"""``harvester status``: what the database holds, what is left to do, the GitHub budget."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from harvester import status as status_rows
+from harvester.cli.app import app, guard, open_store, output_format
+from harvester.cli.options import DbOption, GitHubUrlOption, OutputFormat
+from harvester.config import DEFAULT_DB, DEFAULT_GITHUB_URL, api_urls, read_token
+from harvester.render import render
+
+
+@app.command()
+def status(
+    db: DbOption = Path(DEFAULT_DB),
+    fmt: OutputFormat = "table",
+    github_url: GitHubUrlOption = DEFAULT_GITHUB_URL,
+    offline: Annotated[
+        bool, typer.Option("--offline", help="Do not ask GitHub for the token's budget.")
+    ] = False,
+    timeout: Annotated[
+        float, typer.Option("--timeout", min=1, help="Seconds to wait for GitHub.")
+    ] = 10.0,
+) -> None:
+    """Counts, names by status, pending work, the last runs and the token's GitHub budget
+    (GET /rate_limit, which costs nothing; skipped without a token or with --offline)."""
+
+    def body() -> None:
+        output_format(fmt)
+        urls = api_urls(github_url)
+        rows = status_rows.database_rows(open_store(db).summary())
+        if offline:
+            rows.append(("GitHub budget", "not checked (--offline)"))
+        else:
+            rows += status_rows.github_budget(urls, read_token(), timeout=timeout)
+        sys.stdout.write(render(["item", "value"], rows, fmt, cell_width=status_rows.CELL_WIDTH))
+
+    guard(body)
