@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
-from harvester.chart.svg import DASH, FONT, attr, label_text
+from harvester.chart.svg import BLUE, DASH, FONT, SKY, attr, label_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,9 +70,9 @@ def _cell(value: Any) -> str:
 
 CSS = f"""
 :root {{ color-scheme: light dark; --fg: #1d1d1f; --muted: #6e6e73; --grid: #e5e5ea;
-  --bg: #ffffff; --card: #f5f5f7; }}
+  --bg: #ffffff; --card: #f5f5f7; --dot: {BLUE}; }}
 @media (prefers-color-scheme: dark) {{ :root {{ --fg: #f5f5f7; --muted: #a1a1a6;
-  --grid: #3a3a3c; --bg: #1c1c1e; --card: #2c2c2e; }} }}
+  --grid: #3a3a3c; --bg: #1c1c1e; --card: #2c2c2e; --dot: {SKY}; }} }}
 * {{ box-sizing: border-box; }}
 body {{ margin: 0; background: var(--bg); color: var(--fg); font: 15px/1.5 {FONT}; }}
 main {{ max-width: 820px; margin: 0 auto; padding: 32px 24px 48px; }}
@@ -95,7 +95,7 @@ svg .leader {{ fill: none; stroke-width: 1; }}
 svg .series {{ font-size: 12px; }}
 svg .box {{ fill: var(--card); stroke: var(--muted); stroke-width: 1; }}
 svg .median {{ stroke: var(--fg); stroke-width: 2.5; }}
-svg .dot {{ fill-opacity: 0.65; }}
+svg .dot {{ fill: var(--dot); fill-opacity: 0.65; }}
 /* both scales are drawn; the checkbox before the chart shows one (no script needed) */
 svg .log-scale {{ display: none; }}
 .scale-toggle:checked ~ svg .log-scale {{ display: inline; }}
