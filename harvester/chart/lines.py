@@ -62,8 +62,8 @@ def history_lines(key: str, series: Sequence[Series], *, unit: str = "stars") ->
             key,
             f"One snapshot so far (fetched {first:%Y-%m-%d}), so no history to draw yet.",
             lines=[
-                "Each `harvester refresh` adds a snapshot of every repository: from the second",
-                "on, this chart draws how each top repository's stars grow, one line each.",
+                "A `harvester refresh` a week later (or with `--stale-after 0s` now) adds a",
+                "second one, and this chart then draws how each top repository's stars grow.",
             ],
         )
     times = [t for _, points in drawn for t, _ in points]

@@ -90,8 +90,8 @@ def dashboard_html(
                 unit="stars",
                 when_empty=(
                     "No snapshot was taken 7, 30 or 90 days after a paper came out yet.",
-                    "Each `harvester refresh` adds one per repository: refreshing on a schedule",
-                    "(daily or weekly) fills this in for papers published since.",
+                    "Snapshots come from `harvester refresh`: refreshing on a schedule (say",
+                    "weekly) fills this in for papers published after the first harvest.",
                 ),
             ),
             data_table(tables[AFTER]),
@@ -168,7 +168,8 @@ def _history(table: Table) -> list[lines.Series]:
     repository, in the report's order."""
     points: dict[str, list[tuple[dt.datetime, float]]] = {}
     for r in table.records():
-        points.setdefault(r["repo"], []).append((r["fetched_at"], num(r["stars"])))
+        if r["stars"] is not None:  # a snapshot without a count is not a zero
+            points.setdefault(r["repo"], []).append((r["fetched_at"], num(r["stars"])))
     return list(points.items())
 
 

@@ -259,7 +259,7 @@ def test_one_snapshot_says_what_a_refresh_adds_and_the_next_one_draws_it(
     assert cli("chart", "-o", str(page)).code == 0
     marks, text = _parse(page), page.read_text("utf-8")
     assert marks.charts["history"] == [] and marks.charts["after_publication"] == []
-    assert "One snapshot so far" in text and "Each `harvester refresh` adds a snapshot" in text
+    assert "One snapshot so far" in text and "`harvester refresh` a week later" in text
     assert "No snapshot was taken 7, 30 or 90 days after a paper came out yet" in text
     assert marks.toggles == {}  # nothing to switch
 
