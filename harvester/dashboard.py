@@ -14,10 +14,15 @@ from harvester.store import Store
 
 GRAINS = ("day", "week", "month", "year")
 
-# chart key -> (report, parameters); {grain} and {top} come from the command line, and so does
-# `since`, given to every one of them when set.
+# Lines in the star history: more than this many would be a tangle (and run out of colours).
+HISTORY_LINES = 8
+
+# chart key -> (report, parameters); {grain} and {top} come from the command line ({lines} is
+# {top} up to HISTORY_LINES), and so does `since`, given to every one of them when set.
 CHART_REPORTS: dict[str, tuple[str, dict[str, str]]] = {
     chart.AVAILABILITY: ("code_availability", {"grain": "{grain}"}),
+    chart.HISTORY: ("star_history", {"top": "{lines}"}),
+    chart.AFTER: ("stars_after_publication", {}),
     chart.STARS: ("star_distribution", {}),
     chart.LINKS: ("name_status", {}),
     chart.TOP: ("top_repos", {"top": "{top}"}),
@@ -40,7 +45,10 @@ def build(
     tables: dict[str, chart.Table] = {}
     for key, (name, params) in CHART_REPORTS.items():
         report = reports.find_report(name)
-        given = {k: v.format(grain=grain, top=top) for k, v in params.items()}
+        given = {
+            k: v.format(grain=grain, top=top, lines=min(top, HISTORY_LINES))
+            for k, v in params.items()
+        }
         if since is not None:
             given["since"] = since
         result = store.query([report.sql], report.bind(given))

@@ -70,7 +70,16 @@ def _spawn(fake: FakeGitHub, db: Path, *args: str) -> subprocess.Popen[str]:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # The child gets SIGINT at its default disposition, as from a terminal: a test run
+        # started from a background script inherits SIGINT as *ignored*, and Python then
+        # installs no KeyboardInterrupt handler, so Ctrl-C would do nothing. The function
+        # only calls signal(2), which is safe between fork and exec even with threads.
+        preexec_fn=_default_sigint,  # noqa: PLW1509
     )
+
+
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def _wait_for_repos(db: Path, proc: subprocess.Popen[str], at_least: int) -> None:
