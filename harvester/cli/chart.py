@@ -26,7 +26,14 @@ def chart(
         str,
         typer.Option("--grain", help="Period of the availability chart: day, week, month, year."),
     ] = "month",
-    top: Annotated[int, typer.Option("--top", min=1, help="Repositories in the top chart.")] = 15,
+    top: Annotated[
+        int,
+        typer.Option(
+            "--top",
+            min=1,
+            help="Repositories in the top chart (the star history draws at most 8 of them).",
+        ),
+    ] = 15,
     since: Annotated[
         str | None,
         typer.Option("--since", help="Only papers published on or after this date (YYYY-MM-DD)."),
@@ -34,8 +41,8 @@ def chart(
     db: DbOption = Path(DEFAULT_DB),
 ) -> None:
     """Write one self-contained HTML page of charts (code availability over time, star
-    distribution, link health, top repositories, languages). Opens offline: inline SVG, no
-    scripts."""
+    distribution, link health, top repositories, star history from the snapshots, stars 7/30/90
+    days after publication, languages). Opens offline: inline SVG, no scripts."""
 
     def body() -> None:
         store = open_store(db)
