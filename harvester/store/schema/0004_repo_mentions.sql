@@ -47,7 +47,7 @@ SELECT
     m.paper_id,
     coalesce(p.published_at, p.listed_on) AS published,  -- listing date when none
     m.repo_name,                                          -- lowercase owner/name as cited
-    m.repo,                                               -- owner/name as written
+    m.repo AS repo_as_written,                            -- owner/name, case as written
     m.source_field,
     m.url,
     n.status,                                             -- of the name as cited
