@@ -34,7 +34,8 @@ from _common import machine, median, peak_rss_mb
 from harvester.harvest import FLUSH_OUTCOMES, PAPER_BATCH
 from harvester.models import Mention, Outcome, Paper, RepoStats, Status
 from harvester.store import Store
-from harvester.store.store import REPO_COLUMNS, _repo_row, insert_mentions
+from harvester.store.papers import insert_mentions
+from harvester.store.repos import REPO_COLUMNS, repo_row
 
 GOAL_ROWS = 500_000
 GOAL_RATIO = 100.0
@@ -183,7 +184,7 @@ def main() -> None:
     n = sum(len(m) for _, m in batches)
     rows = mention_rows(args.mentions)
     sample = rows[: args.sample]
-    repo_sample = [_repo_row(repo(i, 10), None, NOW) for i in range(args.sample)]
+    repo_sample = [repo_row(repo(i, 10), None, NOW) for i in range(args.sample)]
     upsert = (
         f"INSERT INTO repos VALUES ({', '.join('?' * len(REPO_COLUMNS))}) "
         "ON CONFLICT (repo_id) DO UPDATE SET "

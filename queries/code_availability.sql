@@ -15,10 +15,8 @@ WITH paper_code AS (
             AS period,
         EXISTS (SELECT 1 FROM mentions m WHERE m.paper_id = p.paper_id AND m.kind = 'repo')
             AS links_repo,
-        EXISTS (SELECT 1 FROM mentions m
-                JOIN repo_names n ON n.repo_name = m.repo_name
-                WHERE m.paper_id = p.paper_id AND m.kind = 'repo'
-                  AND n.status IN ('ok', 'renamed'))
+        EXISTS (SELECT 1 FROM repo_mentions v
+                WHERE v.paper_id = p.paper_id AND v.status IN ('ok', 'renamed'))
             AS has_live_repo
     FROM papers p
     WHERE coalesce(p.published_at, p.listed_on) >= getvariable('since')::DATE

@@ -8,13 +8,11 @@
 SET VARIABLE since = COALESCE(getvariable('since'), DATE '1900-01-01');
 
 WITH linked AS (
-    SELECT m.paper_id, m.repo_name, m.repo, m.source_field = 'hf_github_repo' AS from_hf,
-           coalesce(n.repo_id::VARCHAR, m.repo_name) AS identity,
-           coalesce(r.full_name, m.repo)                AS now_at
-    FROM mentions m
-    LEFT JOIN repo_names n ON n.repo_name = m.repo_name
-    LEFT JOIN repos r ON r.repo_id = n.repo_id
-    WHERE m.kind = 'repo'
+    SELECT paper_id, source_field = 'hf_github_repo'       AS from_hf,
+           coalesce(repo_id::VARCHAR, repo_name)           AS identity,
+           coalesce(full_name, repo_as_written)            AS now_at,
+           split_part(coalesce(full_name_lower, repo_name), '/', 1) AS owner_key
+    FROM repo_mentions
 ),
 per_paper AS (
     SELECT paper_id,
@@ -23,9 +21,8 @@ per_paper AS (
            any_value(now_at) FILTER (WHERE from_hf)                AS hf_repo,
            string_agg(DISTINCT now_at, ', ' ORDER BY now_at) FILTER (WHERE NOT from_hf)
                                                                    AS text_repos,
-           any_value(split_part(lower(now_at), '/', 1)) FILTER (WHERE from_hf) AS hf_owner,
-           list(DISTINCT split_part(lower(now_at), '/', 1)) FILTER (WHERE NOT from_hf)
-                                                                   AS text_owners
+           any_value(owner_key) FILTER (WHERE from_hf)             AS hf_owner,
+           list(DISTINCT owner_key) FILTER (WHERE NOT from_hf)     AS text_owners
     FROM linked
     GROUP BY paper_id
 )

@@ -8,13 +8,11 @@ SET VARIABLE min_repos = COALESCE(getvariable('min_repos'), 1);
 SET VARIABLE since = COALESCE(getvariable('since'), DATE '1900-01-01');
 
 WITH linked AS (
-    SELECT r.repo_id, coalesce(r.language, '(none)') AS language, r.stars,
-           count(DISTINCT m.paper_id) AS papers
-    FROM repos r
-    JOIN repo_names n ON n.repo_id = r.repo_id
-    JOIN mentions m ON m.repo_name = n.repo_name AND m.kind = 'repo'
-    JOIN papers p ON p.paper_id = m.paper_id
-    WHERE coalesce(p.published_at, p.listed_on, DATE '1900-01-01') >= getvariable('since')::DATE
+    SELECT repo_id, coalesce(language, '(none)') AS language, stars,
+           count(DISTINCT paper_id) AS papers
+    FROM repo_mentions
+    WHERE repo_id IS NOT NULL
+      AND coalesce(published, DATE '1900-01-01') >= getvariable('since')::DATE
     GROUP BY ALL
 )
 SELECT

@@ -5,10 +5,9 @@
 SET VARIABLE min_repos = COALESCE(getvariable('min_repos'), 1);
 
 WITH linked AS (
-    SELECT DISTINCT r.repo_id, r.license, r.stars
-    FROM repos r
-    JOIN repo_names n ON n.repo_id = r.repo_id
-    JOIN mentions m ON m.repo_name = n.repo_name AND m.kind = 'repo'
+    SELECT DISTINCT repo_id, license, stars
+    FROM repo_mentions
+    WHERE repo_id IS NOT NULL
 )
 SELECT
     coalesce(license, '(none detected)')            AS license,

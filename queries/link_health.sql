@@ -6,17 +6,15 @@
 SET VARIABLE status = COALESCE(getvariable('status'), 'all');
 
 SELECT
-    n.status,
-    n.repo_name                                    AS name_as_cited,
-    r.full_name                                    AS now_at,
-    n.detail,
-    count(DISTINCT m.paper_id)                     AS papers,
-    string_agg(DISTINCT m.paper_id, ', ' ORDER BY m.paper_id) AS paper_ids,
-    (n.checked_at AT TIME ZONE 'UTC')::DATE        AS checked
-FROM repo_names n
-JOIN mentions m ON m.repo_name = n.repo_name AND m.kind = 'repo'
-LEFT JOIN repos r ON r.repo_id = n.repo_id
-WHERE n.status IN ('renamed', 'not_found', 'blocked', 'error')
-  AND (getvariable('status')::VARCHAR = 'all' OR n.status = getvariable('status')::VARCHAR)
+    v.status,
+    v.repo_name                                    AS name_as_cited,
+    v.full_name                                    AS now_at,
+    v.detail,
+    count(DISTINCT v.paper_id)                     AS papers,
+    string_agg(DISTINCT v.paper_id, ', ' ORDER BY v.paper_id) AS paper_ids,
+    (v.checked_at AT TIME ZONE 'UTC')::DATE        AS checked
+FROM repo_mentions v
+WHERE v.status IN ('renamed', 'not_found', 'blocked', 'error')
+  AND (getvariable('status')::VARCHAR = 'all' OR v.status = getvariable('status')::VARCHAR)
 GROUP BY ALL
-ORDER BY n.status, papers DESC, name_as_cited;
+ORDER BY v.status, papers DESC, name_as_cited;

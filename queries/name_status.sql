@@ -8,11 +8,9 @@
 SET VARIABLE since = COALESCE(getvariable('since'), DATE '1900-01-01');
 
 WITH cited AS (
-    SELECT n.repo_name, n.status, m.paper_id
-    FROM repo_names n
-    JOIN mentions m ON m.repo_name = n.repo_name AND m.kind = 'repo'
-    JOIN papers p ON p.paper_id = m.paper_id
-    WHERE coalesce(p.published_at, p.listed_on, DATE '1900-01-01') >= getvariable('since')::DATE
+    SELECT repo_name, status, paper_id
+    FROM repo_mentions
+    WHERE coalesce(published, DATE '1900-01-01') >= getvariable('since')::DATE
 )
 SELECT
     s.status,

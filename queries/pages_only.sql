@@ -7,13 +7,13 @@
 SET VARIABLE since = COALESCE(getvariable('since'), DATE '1900-01-01');
 
 WITH pages AS (
-    SELECT m.paper_id, m.url, lower(split_part(m.repo_name, '/', 1)) AS owner
+    SELECT m.paper_id, m.url, split_part(m.repo_name, '/', 1) AS owner  -- lowercase already
     FROM mentions m
     WHERE m.kind = 'pages'
       AND NOT EXISTS (SELECT 1 FROM mentions o WHERE o.paper_id = m.paper_id AND o.kind = 'repo')
 ),
 owner_repos AS (
-    SELECT lower(split_part(r.full_name, '/', 1)) AS owner,
+    SELECT split_part(r.full_name_lower, '/', 1) AS owner,
            string_agg(DISTINCT r.full_name, ', ' ORDER BY r.full_name) AS repos
     FROM repos r
     WHERE r.repo_id IN (SELECT repo_id FROM repo_names WHERE repo_id IS NOT NULL)

@@ -7,27 +7,24 @@
 SET VARIABLE min_citing = COALESCE(getvariable('min_citing'), 1);
 
 WITH current_citations AS (
-    SELECT n.repo_id, count(DISTINCT m.paper_id) AS papers
-    FROM repo_names n
-    JOIN mentions m ON m.repo_name = n.repo_name AND m.kind = 'repo'
-    WHERE n.status = 'ok'
-    GROUP BY n.repo_id
+    SELECT repo_id, count(DISTINCT paper_id) AS papers
+    FROM repo_mentions
+    WHERE status = 'ok' AND repo_id IS NOT NULL
+    GROUP BY repo_id
 )
 SELECT
-    n.repo_name                                                    AS old_name,
-    r.full_name                                                    AS now_at,
-    CASE WHEN split_part(n.repo_name, '/', 1) = split_part(lower(r.full_name), '/', 1)
+    v.repo_name                                                    AS old_name,
+    v.full_name                                                    AS now_at,
+    CASE WHEN split_part(v.repo_name, '/', 1) = split_part(v.full_name_lower, '/', 1)
          THEN 'renamed' ELSE 'moved to another owner' END          AS change,
-    count(DISTINCT m.paper_id)                                     AS papers_citing_old,
-    string_agg(DISTINCT m.paper_id, ', ' ORDER BY m.paper_id)      AS paper_ids,
+    count(DISTINCT v.paper_id)                                     AS papers_citing_old,
+    string_agg(DISTINCT v.paper_id, ', ' ORDER BY v.paper_id)      AS paper_ids,
     coalesce(any_value(c.papers), 0)                               AS papers_citing_new,
-    r.stars,
-    (n.checked_at AT TIME ZONE 'UTC')::DATE                        AS checked
-FROM repo_names n
-JOIN repos r ON r.repo_id = n.repo_id
-JOIN mentions m ON m.repo_name = n.repo_name AND m.kind = 'repo'
-LEFT JOIN current_citations c ON c.repo_id = n.repo_id
-WHERE n.status = 'renamed'
-GROUP BY n.repo_name, r.full_name, r.stars, n.checked_at
-HAVING count(DISTINCT m.paper_id) >= getvariable('min_citing')::INTEGER
-ORDER BY papers_citing_old DESC, r.stars DESC, old_name;
+    v.stars,
+    (v.checked_at AT TIME ZONE 'UTC')::DATE                        AS checked
+FROM repo_mentions v
+LEFT JOIN current_citations c ON c.repo_id = v.repo_id
+WHERE v.status = 'renamed' AND v.repo_id IS NOT NULL
+GROUP BY v.repo_name, v.full_name, v.full_name_lower, v.stars, v.checked_at
+HAVING count(DISTINCT v.paper_id) >= getvariable('min_citing')::INTEGER
+ORDER BY papers_citing_old DESC, v.stars DESC, old_name;

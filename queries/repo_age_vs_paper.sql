@@ -8,15 +8,11 @@
 SET VARIABLE since = COALESCE(getvariable('since'), DATE '1900-01-01');
 
 WITH pairs AS (
-    SELECT DISTINCT m.paper_id, r.repo_id, r.full_name, r.stars,
-           (epoch(r.created_at) - epoch(coalesce(p.published_at, p.listed_on)::TIMESTAMP))
-               / 86400 AS days_after
-    FROM mentions m
-    JOIN repo_names n ON n.repo_name = m.repo_name
-    JOIN repos r ON r.repo_id = n.repo_id
-    JOIN papers p ON p.paper_id = m.paper_id
-    WHERE m.kind = 'repo' AND r.created_at IS NOT NULL
-      AND coalesce(p.published_at, p.listed_on) >= getvariable('since')::DATE
+    SELECT DISTINCT paper_id, repo_id, full_name, stars,
+           (epoch(created_at) - epoch(published::TIMESTAMP)) / 86400 AS days_after
+    FROM repo_mentions
+    WHERE repo_id IS NOT NULL AND created_at IS NOT NULL
+      AND published >= getvariable('since')::DATE
 ),
 grouped AS (
     SELECT *,

@@ -5,14 +5,13 @@
 SET VARIABLE min_papers = COALESCE(getvariable('min_papers'), 2);
 
 SELECT
-    r.full_name                                     AS repo,
-    count(DISTINCT m.paper_id)                      AS papers,
-    r.stars,
-    string_agg(DISTINCT m.paper_id, ', ' ORDER BY m.paper_id) AS paper_ids,
-    string_agg(DISTINCT n.repo_name, ', ' ORDER BY n.repo_name) AS cited_as
-FROM repos r
-JOIN repo_names n ON n.repo_id = r.repo_id
-JOIN mentions m ON m.repo_name = n.repo_name AND m.kind = 'repo'
+    v.full_name                                     AS repo,
+    count(DISTINCT v.paper_id)                      AS papers,
+    v.stars,
+    string_agg(DISTINCT v.paper_id, ', ' ORDER BY v.paper_id) AS paper_ids,
+    string_agg(DISTINCT v.repo_name, ', ' ORDER BY v.repo_name) AS cited_as
+FROM repo_mentions v
+WHERE v.repo_id IS NOT NULL
 GROUP BY ALL
-HAVING count(DISTINCT m.paper_id) >= getvariable('min_papers')::INTEGER
-ORDER BY papers DESC, r.stars DESC, repo;
+HAVING count(DISTINCT v.paper_id) >= getvariable('min_papers')::INTEGER
+ORDER BY papers DESC, v.stars DESC, repo;

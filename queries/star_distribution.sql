@@ -8,13 +8,10 @@
 SET VARIABLE since = COALESCE(getvariable('since'), DATE '1900-01-01');
 
 WITH linked AS (
-    SELECT DISTINCT r.repo_id, r.stars
-    FROM repos r
-    JOIN repo_names n ON n.repo_id = r.repo_id
-    JOIN mentions m ON m.repo_name = n.repo_name AND m.kind = 'repo'
-    JOIN papers p ON p.paper_id = m.paper_id
-    WHERE r.stars IS NOT NULL
-      AND coalesce(p.published_at, p.listed_on, DATE '1900-01-01') >= getvariable('since')::DATE
+    SELECT DISTINCT repo_id, stars
+    FROM repo_mentions
+    WHERE repo_id IS NOT NULL AND stars IS NOT NULL
+      AND coalesce(published, DATE '1900-01-01') >= getvariable('since')::DATE
 ),
 binned AS (
     -- bin 0 holds 0 stars; bin k >= 1 starts at 1, 3, 10, 30, 100, ... (k = 1, 2, 3, 4, 5, ...)

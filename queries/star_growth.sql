@@ -25,11 +25,10 @@ latest_two AS (
     HAVING count(*) = 2
 ),
 citations AS (
-    SELECT n.repo_id, count(DISTINCT m.paper_id) AS papers
-    FROM repo_names n
-    JOIN mentions m ON m.repo_name = n.repo_name AND m.kind = 'repo'
-    WHERE n.repo_id IS NOT NULL
-    GROUP BY n.repo_id
+    SELECT repo_id, count(DISTINCT paper_id) AS papers
+    FROM repo_mentions
+    WHERE repo_id IS NOT NULL
+    GROUP BY repo_id
 )
 SELECT
     r.full_name                                              AS repo,

@@ -13,12 +13,9 @@ SET VARIABLE since = COALESCE(getvariable('since'), DATE '1900-01-01');
 SET VARIABLE only_known = COALESCE(getvariable('only_known'), true);
 
 WITH pairs AS (
-    SELECT DISTINCT m.paper_id, n.repo_id, coalesce(p.published_at, p.listed_on) AS published
-    FROM mentions m
-    JOIN repo_names n ON n.repo_name = m.repo_name
-    JOIN papers p ON p.paper_id = m.paper_id
-    WHERE m.kind = 'repo' AND n.repo_id IS NOT NULL
-      AND coalesce(p.published_at, p.listed_on) >= getvariable('since')::DATE
+    SELECT DISTINCT paper_id, repo_id, published
+    FROM repo_mentions
+    WHERE repo_id IS NOT NULL AND published >= getvariable('since')::DATE
 ),
 targets AS (
     SELECT pairs.*, h.horizon,

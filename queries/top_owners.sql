@@ -9,11 +9,10 @@ SET VARIABLE top = COALESCE(getvariable('top'), 25);
 SET VARIABLE min_repos = COALESCE(getvariable('min_repos'), 1);
 
 WITH cited AS (
-    SELECT r.repo_id, r.full_name, r.stars, lower(split_part(r.full_name, '/', 1)) AS owner_key,
-           count(DISTINCT m.paper_id) AS papers, list(DISTINCT m.paper_id) AS paper_ids
-    FROM repos r
-    JOIN repo_names n ON n.repo_id = r.repo_id
-    JOIN mentions m ON m.repo_name = n.repo_name AND m.kind = 'repo'
+    SELECT repo_id, full_name, stars, split_part(full_name_lower, '/', 1) AS owner_key,
+           count(DISTINCT paper_id) AS papers, list(DISTINCT paper_id) AS paper_ids
+    FROM repo_mentions
+    WHERE repo_id IS NOT NULL
     GROUP BY ALL
 )
 SELECT

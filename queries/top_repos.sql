@@ -10,20 +10,17 @@ SET VARIABLE top = COALESCE(getvariable('top'), 25);
 SET VARIABLE since = COALESCE(getvariable('since'), DATE '1900-01-01');
 
 SELECT
-    r.full_name                                   AS repo,
-    r.stars,
-    r.forks,
-    r.language,
-    count(DISTINCT m.paper_id)                    AS papers,
-    string_agg(DISTINCT m.paper_id, ', ' ORDER BY m.paper_id) AS paper_ids,
-    string_agg(DISTINCT m.source_field, ', ' ORDER BY m.source_field) AS found_in,
-    (r.pushed_at AT TIME ZONE 'UTC')::DATE        AS last_push
-FROM repos r
-JOIN repo_names n ON n.repo_id = r.repo_id
-JOIN mentions m ON m.repo_name = n.repo_name AND m.kind = 'repo'
-JOIN papers p ON p.paper_id = m.paper_id
-WHERE r.stars >= getvariable('min_stars')::INTEGER
-  AND coalesce(p.published_at, p.listed_on, DATE '1900-01-01') >= getvariable('since')::DATE
+    v.full_name                                   AS repo,
+    v.stars,
+    v.forks,
+    v.language,
+    count(DISTINCT v.paper_id)                    AS papers,
+    string_agg(DISTINCT v.paper_id, ', ' ORDER BY v.paper_id) AS paper_ids,
+    string_agg(DISTINCT v.source_field, ', ' ORDER BY v.source_field) AS found_in,
+    (v.pushed_at AT TIME ZONE 'UTC')::DATE        AS last_push
+FROM repo_mentions v
+WHERE v.repo_id IS NOT NULL AND v.stars >= getvariable('min_stars')::INTEGER
+  AND coalesce(v.published, DATE '1900-01-01') >= getvariable('since')::DATE
 GROUP BY ALL
-ORDER BY r.stars DESC, repo
+ORDER BY v.stars DESC, repo
 LIMIT getvariable('top')::INTEGER;

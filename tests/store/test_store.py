@@ -318,8 +318,8 @@ def test_a_path_with_a_quote_is_attached_for_writing(tmp_path: Path) -> None:
 
 
 def test_writer_connections_use_small_row_groups_and_one_thread(store: Store) -> None:
-    """A batch appends whole small row groups (see store's docstring): the file a writer leaves
-    has row groups of WRITE_ROW_GROUP rows, not DuckDB's default 122,880."""
+    """A batch appends whole small row groups (see harvester.store.connection): the file a writer
+    leaves has row groups of WRITE_ROW_GROUP rows, not DuckDB's default 122,880."""
     from harvester.store.store import WRITE_ROW_GROUP
 
     run, _ = store.begin_run("harvest", "t")

@@ -1,0 +1,126 @@
+"""Papers and their mentions: one batch per transaction, idempotent. Functions of an open
+write connection; ``Store`` opens it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+
+from harvester.models import Mention, Paper
+from harvester.store import bulk, runs, statements
+
+_SQL = statements.group("papers")
+
+PAPER_COLUMNS = (
+    "paper_id",
+    "source",
+    "title",
+    "abstract",
+    "comment",
+    "published_at",
+    "url",
+    "hf_github_repo",
+    "hf_github_stars",
+    "project_page",
+    "upvotes",
+    "organization",
+    "listed_on",
+)
+# Descriptive fields keep the first non-null value seen; hint fields that change over time on
+# Hugging Face (stars, upvotes, the githubRepo its authors may add later) take the newest.
+_KEEP_FIRST = ("title", "abstract", "comment", "published_at", "url", "listed_on")
+_TAKE_NEWEST = ("hf_github_repo", "hf_github_stars", "project_page", "upvotes", "organization")
+_UPSERT_PAPERS = (
+    "INSERT INTO papers SELECT * FROM stage_papers ON CONFLICT (paper_id) DO UPDATE SET "
+    + ", ".join(
+        [f"{c} = coalesce(papers.{c}, EXCLUDED.{c})" for c in _KEEP_FIRST]
+        + [f"{c} = coalesce(EXCLUDED.{c}, papers.{c})" for c in _TAKE_NEWEST]
+    )
+)
+
+MENTION_COLUMNS = ("paper_id", "repo_name", "source_field", "kind", "repo", "url", "first_run_id")
+
+
+@dataclass(frozen=True, slots=True)
+class SaveCounts:
+    papers: int = 0
+    new_papers: int = 0
+    new_mentions: int = 0
+    new_names: int = 0
+
+
+def save_papers(
+    con: duckdb.DuckDBPyConnection,
+    papers: Sequence[Paper],
+    mentions: Sequence[Mention],
+    run_id: int,
+    now: dt.datetime,
+) -> SaveCounts:
+    """Store a batch of papers and their mentions (idempotent) and add to the run's counts."""
+    latest: dict[str, Paper] = {}
+    for paper in papers:
+        latest[paper.paper_id] = paper
+    seen: dict[tuple[str, str, str, str], Mention] = {}
+    for m in mentions:
+        seen.setdefault((m.paper_id, m.repo_name, m.source_field, m.kind), m)
+    before = _counts(con)
+    bulk.stage(
+        con,
+        "stage_papers",
+        "papers",
+        (*PAPER_COLUMNS, "first_run_id", "harvested_at"),
+        ((*(getattr(p, c) for c in PAPER_COLUMNS), run_id, now) for p in latest.values()),
+    )
+    # before the papers: which of them were stored already is what it checks
+    insert_mentions(
+        con,
+        (
+            (m.paper_id, m.repo_name, m.source_field, m.kind, m.repo, m.url, run_id)
+            for m in seen.values()
+        ),
+    )
+    con.execute(_UPSERT_PAPERS)
+    con.execute(_SQL["pending_names"], {"now": now})
+    after = _counts(con)
+    counts = SaveCounts(
+        papers=len(latest),
+        new_papers=after[0] - before[0],
+        new_mentions=after[1] - before[1],
+        new_names=after[2] - before[2],
+    )
+    runs.add_counts(
+        con,
+        run_id,
+        papers=len(latest),
+        new_papers=counts.new_papers,
+        new_mentions=counts.new_mentions,
+    )
+    return counts
+
+
+def insert_mentions(con: duckdb.DuckDBPyConnection, rows: Iterable[Sequence[Any]]) -> None:
+    """The bulk path for mentions: Appender into a staging table, then INSERT of the rows not
+    stored yet. ``rows`` must be unique by (paper_id, repo_name, source_field, kind); the table
+    has no key (schema 0003), so this keeps it unique across batches, cheaply:
+
+    mentions are only ever stored together with their paper, so a paper not in ``papers`` yet
+    has none stored and its rows go in unchecked; only the rows of papers stored before are
+    compared, with those papers' stored mentions. Every join builds on the batch's side, so
+    memory does not grow with the table. Call it before the batch's papers are written.
+    """
+    bulk.stage(con, "stage_mentions", "mentions", MENTION_COLUMNS, rows)
+    con.execute(_SQL["known_papers"])
+    con.execute(_SQL["insert_mentions_of_new_papers"])
+    known = con.execute(_SQL["count_known"]).fetchone()
+    if known and known[0]:
+        con.execute(_SQL["insert_new_mentions_of_known_papers"])
+
+
+def _counts(con: duckdb.DuckDBPyConnection) -> tuple[int, int, int]:
+    row = con.execute(_SQL["counts"]).fetchone()
+    assert row is not None
+    return int(row[0]), int(row[1]), int(row[2])

@@ -1,0 +1,97 @@
+"""Reading: SQL given by ``report``/``sql`` (read-only, parameters bound as variables) and the
+counts ``status`` shows. Functions of an open read-only connection; ``Store`` opens it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+
+from harvester.errors import QueryError
+from harvester.store import migrate, statements
+from harvester.store.connection import first_line, interrupted
+from harvester.store.runs import CURSORS_SINCE
+
+_SQL = statements.group("read")
+
+
+@dataclass(frozen=True, slots=True)
+class QueryResult:
+    columns: list[str]
+    rows: list[tuple[Any, ...]]
+
+
+def run(
+    con: duckdb.DuckDBPyConnection,
+    sql: Sequence[str],
+    variables: Sequence[tuple[str, Any]] = (),
+) -> QueryResult:
+    """``SET VARIABLE`` each (name, value) bound as a parameter, then the statements in order;
+    the last statement's result is returned."""
+    try:
+        for name, value in variables:
+            con.execute(f"SET VARIABLE {_identifier(name)} = ?", [value])
+        result = None
+        for statement in sql:
+            result = con.execute(statement)
+        if result is None or result.description is None:
+            return QueryResult([], [])
+        columns = [d[0] for d in result.description]
+        return QueryResult(columns, result.fetchall())
+    except duckdb.Error as exc:
+        raise QueryError(first_line(exc) + _upgrade_hint(con, exc)) from None
+    except RuntimeError as exc:
+        if interrupted(exc):
+            raise KeyboardInterrupt from None
+        raise
+
+
+def _upgrade_hint(con: duckdb.DuckDBPyConnection, exc: duckdb.Error) -> str:
+    """A missing table, view or column in a file older than this harvester is explained: the
+    reports use what later schema versions add (readers never migrate; writers do)."""
+    if not isinstance(exc, duckdb.CatalogException | duckdb.BinderException):
+        return ""
+    version = migrate.current_version(con)
+    if version >= migrate.LATEST:
+        return ""
+    return (
+        f" (this database has schema version {version}, older than this harvester's "
+        f"{migrate.LATEST}: any `harvester harvest` or `harvester refresh` upgrades it)"
+    )
+
+
+def summary(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    """Counts for ``harvester status`` (without the database's path)."""
+    papers, with_repo, mentions, repos = _one(con, _SQL["overview"])
+    snap = _one(con, _SQL["snapshots"])
+    by_status = dict(con.execute(_SQL["names_by_status"]).fetchall())
+    last_runs = con.execute(_SQL["last_runs"]).fetchall()
+    version = migrate.current_version(con)
+    cursors = con.execute(_SQL["cursors"]).fetchall() if version >= CURSORS_SINCE else []
+    return {
+        "schema_version": version,
+        "papers": papers,
+        "papers_with_repo": with_repo,
+        "mentions": mentions,
+        "repos": repos,
+        "names": by_status,
+        "snapshots": snap[0],
+        "snapshot_span": (snap[1], snap[2]),
+        "runs": last_runs,
+        "cursors": cursors,
+    }
+
+
+def _identifier(name: str) -> str:
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,62}", name):
+        raise QueryError(f"invalid parameter name {name!r}")
+    return name
+
+
+def _one(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[Any, ...]:
+    row = con.execute(sql).fetchone()
+    assert row is not None  # aggregate queries always return one row
+    return tuple(row)

@@ -1,0 +1,92 @@
+"""Runs (one row per harvest/refresh job) and the cursors of the live sources (where
+``--since-last`` continues from). Functions of an open connection; ``Store`` opens it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import socket
+
+import duckdb
+
+from harvester.store import migrate, statements
+
+_SQL = statements.group("runs")
+_COUNTERS = ("papers", "new_papers", "new_mentions", "repos_fetched", "requests")
+CURSORS_SINCE = 2  # the schema version that added source_cursors
+
+
+def begin(
+    con: duckdb.DuckDBPyConnection, command: str, args: str, now: dt.datetime
+) -> tuple[int, list[int]]:
+    """Record a new run; runs left ``running`` by a dead process become ``interrupted``.
+    Returns the new run id and the ids of the runs recovered that way."""
+    stale = [int(r[0]) for r in con.execute(_SQL["running"]).fetchall()]
+    if stale:
+        con.execute(_SQL["mark_interrupted"])
+    row = con.execute(
+        _SQL["start"],
+        {
+            "command": command,
+            "args": args,
+            "now": now,
+            "pid": os.getpid(),
+            "hostname": socket.gethostname(),
+        },
+    ).fetchone()
+    assert row is not None
+    return int(row[0]), stale
+
+
+def finish(
+    con: duckdb.DuckDBPyConnection,
+    run_id: int,
+    status: str,
+    message: str | None,
+    now: dt.datetime,
+) -> None:
+    con.execute(
+        _SQL["finish"], {"status": status, "message": message, "now": now, "run_id": run_id}
+    )
+
+
+def add_counts(con: duckdb.DuckDBPyConnection, run_id: int, **counts: int) -> None:
+    """Add to the run's counters (unknown names are ignored)."""
+    sets = [f"{k} = {k} + ?" for k in counts if k in _COUNTERS]
+    if sets:
+        values = [v for k, v in counts.items() if k in _COUNTERS]
+        con.execute(f"UPDATE runs SET {', '.join(sets)} WHERE run_id = ?", [*values, run_id])
+
+
+def read_cursor(con: duckdb.DuckDBPyConnection, source: str, query: str) -> dt.date | None:
+    """The newest date harvested for ``source`` and ``query`` (None: never). Works on a
+    read-only connection and on a file from before the cursors existed."""
+    if migrate.current_version(con) < CURSORS_SINCE:
+        return None
+    row = con.execute(_SQL["cursor"], {"source": source, "query": query}).fetchone()
+    newest: dt.date | None = row[0] if row else None
+    return newest
+
+
+def advance_cursor(
+    con: duckdb.DuckDBPyConnection,
+    source: str,
+    query: str,
+    newest: dt.date,
+    run_id: int,
+    *,
+    read_from: dt.date | None,
+    now: dt.datetime,
+) -> dt.date:
+    """Move the cursor to ``newest`` when that is forward and leaves no gap (see
+    ``Store.advance_cursor``); returns the date now stored."""
+    current = read_cursor(con, source, query)
+    if current is not None and (
+        newest <= current or (read_from is not None and read_from > current)
+    ):
+        return current
+    con.execute(
+        _SQL["set_cursor"],
+        {"source": source, "query": query, "newest": newest, "now": now, "run_id": run_id},
+    )
+    return newest

@@ -1,0 +1,28 @@
+-- Runs and the cursors of the live sources (harvester/store/runs.py). `-- name:` starts a
+-- statement; parameters are named ($now).
+
+-- name: running
+SELECT run_id FROM runs WHERE status = 'running' ORDER BY run_id;
+
+-- name: mark_interrupted
+-- Runs still 'running' when a new one begins were left by a dead process (the caller holds the
+-- job lock, so no live job owns them).
+UPDATE runs
+SET status = 'interrupted',
+    message = coalesce(message || ' ', '') || '(process ended without finishing: killed or crashed)'
+WHERE status = 'running';
+
+-- name: start
+INSERT INTO runs (command, args, started_at, status, pid, hostname)
+VALUES ($command, $args, $now, 'running', $pid, $hostname)
+RETURNING run_id;
+
+-- name: finish
+UPDATE runs SET status = $status, message = $message, finished_at = $now WHERE run_id = $run_id;
+
+-- name: cursor
+SELECT newest_date FROM source_cursors WHERE source = $source AND query = $query;
+
+-- name: set_cursor
+INSERT OR REPLACE INTO source_cursors (source, query, newest_date, updated_at, run_id)
+VALUES ($source, $query, $newest, $now, $run_id);
