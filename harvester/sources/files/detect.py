@@ -3,7 +3,9 @@ only, its name. Pure: no I/O.
 
 Rules, in order (``head`` is up to the first 64 KiB, UTF-8 BOM and leading whitespace ignored):
 
-1. ``<?xml`` or ``<feed`` -> ``atom`` (the Atom reader rejects other XML with a clear message).
+1. ``<?xml`` or ``<feed`` -> ``atom`` (the Atom reader rejects other XML with a clear message);
+   a first line that is a whole JSON object with ``id`` and a key only the arXiv metadata
+   snapshot has (``versions``, ``authors_parsed``, ``update_date``) -> ``snapshot``.
 2. ``[`` or ``{`` followed by something JSON can start with, unless a complete JSON value is
    followed by non-JSON text (``[1] Introduction``) -> JSON-ish:
    - the whole input is in ``head`` and parses: an array whose first element is a listing item
@@ -28,7 +30,7 @@ import json
 import re
 from typing import Any
 
-from harvester.sources.files import hf_daily, listing, records
+from harvester.sources.files import hf_daily, listing, records, snapshot
 
 SNIFF_BYTES = 64 * 1024
 _JSON_START = re.compile(r"""[\[{]\s*(?:["{\[\]}\-\d]|true\b|false\b|null\b)""")
@@ -44,6 +46,8 @@ def detect(head: bytes, name: str | None = None) -> str:
     suffix = _suffix(name)
     if text.startswith(("<?xml", "<feed")):
         return "atom"
+    if text.startswith("{") and _is_snapshot_line(text.partition("\n")[0]):
+        return "snapshot"
     if _JSON_START.match(text) and _json_like(text):
         return _json_kind(text, complete=complete, suffix=suffix)
     if listing.is_listing(text):
@@ -107,6 +111,13 @@ def _classify(value: Any) -> str:
 def _is_object(line: str) -> bool:
     try:
         return isinstance(json.loads(line), dict)
+    except (ValueError, RecursionError):
+        return False
+
+
+def _is_snapshot_line(line: str) -> bool:
+    try:
+        return snapshot.looks_like_snapshot(json.loads(line))
     except (ValueError, RecursionError):
         return False
 
