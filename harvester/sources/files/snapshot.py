@@ -22,8 +22,8 @@ arXiv id gets the common rule (``ids.choose_paper_id``: title hash, else ``snaps
 
 Speed: this is the path of the largest input people feed the tool, so it reads bytes lines and
 hands them to ``json.loads`` without a separate decode, touches only the fields it keeps, and
-collapses whitespace with a fast path for the usual ASCII text (``collapse``). Bad lines (not
-JSON, not an object, a field of the wrong type) are InputErrors naming the line.
+collapses whitespace with a fast path for the usual ASCII text (``hf_daily.collapse``). Bad
+lines (not JSON, not an object, a field of the wrong type) are InputErrors naming the line.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from typing import Any
 
 from harvester.errors import InputError
 from harvester.models import Paper
-from harvester.sources.files.hf_daily import json_type
+from harvester.sources.files.hf_daily import collapse, json_type
 from harvester.sources.ids import choose_paper_id, normalize_arxiv_id
 
 SOURCE = "arxiv_snapshot"
@@ -50,24 +50,6 @@ _MONTHS = {m: i for i, m in enumerate(("Jan", "Feb", "Mar", "Apr", "May", "Jun",
 def looks_like_snapshot(value: Any) -> bool:
     """True for a snapshot record: an object with ``id`` and a snapshot-only key."""
     return isinstance(value, dict) and "id" in value and not SNAPSHOT_KEYS.isdisjoint(value)
-
-
-def collapse(value: str) -> str:
-    """``" ".join(value.split())``, with a fast path for ASCII text wrapped with single line
-    breaks (the snapshot's usual case): same result, about a third of the time."""
-    text = value.replace("\n", " ").strip() if "\n" in value else value.strip()
-    if text.isascii() and "  " not in text and not _odd_space(text):
-        return text  # no whitespace left but single spaces between words
-    return " ".join(text.split())
-
-
-def _odd_space(text: str) -> bool:
-    """Whether ASCII ``text`` holds whitespace other than spaces and line feeds (``str.split``'s
-    set); eight substring tests are ~5x faster than ``isprintable`` or a regex."""
-    return (
-        "\t" in text or "\r" in text or "\x0b" in text or "\x0c" in text
-        or "\x1c" in text or "\x1d" in text or "\x1e" in text or "\x1f" in text
-    )  # fmt: skip
 
 
 def read_lines(lines: Iterable[bytes], where: str = "") -> Iterator[Paper]:
