@@ -54,6 +54,8 @@ def test_detected_by_content_whatever_the_name(tmp_path: Path) -> None:
     line = json.dumps(REAL).encode()
     assert detect(line + b"\n" + line + b"\n", "whatever.txt") == "snapshot"
     assert detect(line, "one.json") == "snapshot"
+    huge = json.dumps({**REAL, "authors_parsed": [["Name", "A.", ""]] * 20_000}).encode()
+    assert detect(huge[: 64 * 1024], "arxiv-metadata-oai-snapshot.json") == "snapshot"
     generic = json.dumps({"id": "0704.0001", "title": "x"}).encode()
     assert detect(generic + b"\n" + generic, "x.jsonl") == "jsonl"
 
