@@ -124,10 +124,29 @@ def _plain(value: str | None) -> str | None:
 
 
 def _created(value: str) -> dt.date:
-    """The UTC day of an RFC 2822 date (``Mon, 2 Apr 2007 19:18:42 GMT``)."""
+    """The UTC day of an RFC 2822 date (``Mon, 2 Apr 2007 19:18:42 GMT``).
+
+    Days repeat (arXiv has ~13,000 of them), so the usual spelling is looked up by its first 16
+    characters, which hold the whole date (``Mon, 2 Apr 2007 `` / ``Mon, 12 Apr 2007``)."""
+    if not value.endswith(" GMT"):
+        return _parse_created(value)
+    key = value[:16]
+    day = _DAYS.get(key)
+    if day is None:
+        day = _parse_created(value)
+        if len(_DAYS) < _DAYS_MAX:
+            _DAYS[key] = day
+    return day
+
+
+_DAYS: dict[str, dt.date] = {}
+_DAYS_MAX = 50_000
+
+
+def _parse_created(value: str) -> dt.date:
     parts = value.split(" ", 4)
     month = _MONTHS.get(parts[2]) if len(parts) > 3 else None
-    if month is not None and parts[0].endswith(","):
+    if month is not None and parts[0].endswith(",") and value.endswith(" GMT"):
         return dt.date(int(parts[3]), month, int(parts[1]))
     parsed = email.utils.parsedate_to_datetime(value)  # other spellings; ValueError if none
     if parsed.tzinfo is not None:

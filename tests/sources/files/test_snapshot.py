@@ -99,6 +99,20 @@ def test_old_ids_other_dates_and_authors_without_parsed_names(tmp_path: Path) ->
     assert second.url is None
 
 
+@pytest.mark.parametrize(
+    ("created", "day"),
+    [
+        ("Mon, 2 Apr 2007 19:18:42 GMT", dt.date(2007, 4, 2)),
+        ("Mon, 2 Apr 2007 23:30:00 -0500", dt.date(2007, 4, 3)),  # same prefix, other zone
+        ("Tue, 24 Jul 2007 20:10:27 GMT", dt.date(2007, 7, 24)),
+        ("Tue, 24 Jul 2007 01:10:27 +0200", dt.date(2007, 7, 23)),
+    ],
+)
+def test_first_version_date_is_the_utc_day(tmp_path: Path, created: str, day: dt.date) -> None:
+    records = [{**REAL, "versions": [{"version": "v1", "created": c}]} for c in (created,) * 2]
+    assert [p.published_at for p in read_inputs([str(_write(tmp_path, records))])] == [day] * 2
+
+
 def test_gzip_and_links_through_extract_path(tmp_path: Path) -> None:
     path = tmp_path / "snap.json.gz"
     with gzip.open(path, "wt", encoding="utf-8") as out:
