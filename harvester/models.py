@@ -45,6 +45,13 @@ class Paper:
     upvotes: int | None = None
     organization: str | None = None
     listed_on: dt.date | None = None  # the day a listing (HF Daily Papers) showed it
+    # Bibliographic fields, where a source has them (arXiv API/OAI, the arXiv snapshot, HF).
+    authors: tuple[str, ...] = ()  # display names, in the paper's order ("Forenames Keyname")
+    categories: tuple[str, ...] = ()  # arXiv categories, primary first when the source says so
+    primary_category: str | None = None
+    doi: str | None = None
+    journal_ref: str | None = None
+    license: str | None = None  # the licence URL arXiv records
 
 
 _OWNER_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,38}")

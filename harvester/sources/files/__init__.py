@@ -8,11 +8,12 @@ twice is read once.
 Each input is decompressed when it starts with the gzip magic bytes (whatever its name), then its
 format is detected from its first 64 KiB (``detect.detect``) unless ``fmt`` forces one of
 ``FORMATS`` for every input. Readers: ``hf_daily`` (HF papers API JSON), ``json``/``jsonl``/``csv``
-(``records``), ``atom`` (arXiv API), ``listing`` (a copied HF listing page), ``text``.
+(``records``), ``atom`` (arXiv API), ``listing`` (a copied HF listing page), ``snapshot`` (the
+arXiv metadata snapshot, JSONL), ``text``.
 
-Memory: JSONL, CSV are streamed line by line (a 50 MB line is one ``readline``); JSON documents
-and Atom feeds are loaded whole; plain text and listings are one document each, read whole, and
-refused above 128 MiB.
+Memory: JSONL, CSV and the snapshot are streamed line by line (a 50 MB line is one ``readline``);
+JSON documents and Atom feeds are loaded whole; plain text and listings are one document each,
+read whole, and refused above 128 MiB.
 
 Errors: every problem with an input is an ``InputError`` whose one-line message starts with the
 input's name (``<stdin>`` for stdin). One bad input stops the read: the error is raised when the
@@ -36,7 +37,7 @@ from typing import IO, TYPE_CHECKING, BinaryIO, Protocol
 
 from harvester.errors import InputError, UsageError
 from harvester.models import Paper
-from harvester.sources.files import atom, hf_daily, listing, records, text
+from harvester.sources.files import atom, hf_daily, listing, records, snapshot, text
 from harvester.sources.files.detect import SNIFF_BYTES, detect
 
 if TYPE_CHECKING:
@@ -44,7 +45,9 @@ if TYPE_CHECKING:
 
 __all__ = ["FORMATS", "iter_inputs", "read_inputs", "resolve"]
 
-FORMATS: tuple[str, ...] = ("hf_daily", "json", "jsonl", "csv", "atom", "listing", "text")
+FORMATS: tuple[str, ...] = (
+    "hf_daily", "json", "jsonl", "csv", "atom", "listing", "text", "snapshot",
+)  # fmt: skip
 STDIN_NAME = "<stdin>"
 GZIP_MAGIC = b"\x1f\x8b"
 OTHER_COMPRESSION = {b"BZh": "bzip2", b"\xfd7zXZ\x00": "xz", b"\x28\xb5\x2f\xfd": "zstd",
@@ -238,6 +241,7 @@ _READERS: dict[str, Reader] = {
     "atom": _read_atom,
     "listing": _read_listing,
     "text": _read_text,
+    "snapshot": lambda s, _p, w: snapshot.read_lines(iter(s.readline, b""), w),
 }
 
 

@@ -4,8 +4,10 @@
 (``http://arxiv.org/abs/2104.12255v1`` -> ``2104.12255``, old style ``astro-ph/0601001`` kept),
 title and summary whitespace-collapsed, ``arxiv:comment`` -> ``comment``, the date of
 ``<published>`` -> ``published_at``, the ``rel="alternate"`` abs link (as given, with its version)
--> ``url``; ``source = "arxiv"``. An entry whose id is not an arXiv id gets ``title_id(title)``.
-A feed without entries gives ``[]``.
+-> ``url``; ``<author><name>`` -> ``authors``, ``<category term>`` -> ``categories`` (the
+``arxiv:primary_category`` first, and as ``primary_category``), ``arxiv:doi`` -> ``doi``,
+``arxiv:journal_ref`` -> ``journal_ref``; ``source = "arxiv"``. An entry whose id is not an
+arXiv id gets ``title_id(title)``. A feed without entries gives ``[]``.
 
 arXiv reports a bad query (HTTP 400) as a feed whose single entry has an id under
 ``https://arxiv.org/api/errors`` and the message as its summary: that raises ``FeedError`` (an
@@ -46,6 +48,7 @@ def parse_feed(data: bytes) -> list[Paper]:
             message = _text(entry, "atom:summary") or raw_id
             raise FeedError(f"arXiv API error: {message}")
         title = _text(entry, "atom:title")
+        primary = _primary(entry)
         arxiv_id = normalize_arxiv_id(raw_id)
         if arxiv_id is None and not title:
             raise InputError(f"feed entry {raw_id!r} has no arXiv id and no title")
@@ -58,9 +61,31 @@ def parse_feed(data: bytes) -> list[Paper]:
                 comment=_text(entry, "arxiv:comment"),
                 published_at=_date(_text(entry, "atom:published")),
                 url=_abs_link(entry) or (raw_id or None),
+                authors=tuple(
+                    name
+                    for author in entry.iterfind("atom:author", NS)
+                    if (name := _text(author, "atom:name"))
+                ),
+                categories=_categories(entry, primary),
+                primary_category=primary,
+                doi=_text(entry, "arxiv:doi"),
+                journal_ref=_text(entry, "arxiv:journal_ref"),
             )
         )
     return papers
+
+
+def _primary(entry: ET.Element) -> str | None:
+    found = entry.find("arxiv:primary_category", NS)
+    return (found.get("term") or None) if found is not None else None
+
+
+def _categories(entry: ET.Element, primary: str | None) -> tuple[str, ...]:
+    """Every ``<category term>``, the primary one first (the feed lists them as filed)."""
+    terms = [term for c in entry.iterfind("atom:category", NS) if (term := c.get("term"))]
+    if primary is not None:
+        terms = [primary, *(t for t in terms if t != primary)]
+    return tuple(dict.fromkeys(terms))
 
 
 def feed_totals(data: bytes) -> tuple[int, int, int]:

@@ -3,7 +3,10 @@ only, its name. Pure: no I/O.
 
 Rules, in order (``head`` is up to the first 64 KiB, UTF-8 BOM and leading whitespace ignored):
 
-1. ``<?xml`` or ``<feed`` -> ``atom`` (the Atom reader rejects other XML with a clear message).
+1. ``<?xml`` or ``<feed`` -> ``atom`` (the Atom reader rejects other XML with a clear message);
+   a first line that is a whole JSON object with ``id`` and a key only the arXiv metadata
+   snapshot has (``versions``, ``authors_parsed``, ``update_date``) -> ``snapshot`` (a first
+   line longer than ``head``: one starting ``{"id": "`` and naming one of those keys).
 2. ``[`` or ``{`` followed by something JSON can start with, unless a complete JSON value is
    followed by non-JSON text (``[1] Introduction``) -> JSON-ish:
    - the whole input is in ``head`` and parses: an array whose first element is a listing item
@@ -28,10 +31,11 @@ import json
 import re
 from typing import Any
 
-from harvester.sources.files import hf_daily, listing, records
+from harvester.sources.files import hf_daily, listing, records, snapshot
 
 SNIFF_BYTES = 64 * 1024
 _JSON_START = re.compile(r"""[\[{]\s*(?:["{\[\]}\-\d]|true\b|false\b|null\b)""")
+_SNAPSHOT_START = re.compile(r'\{\s*"id"\s*:\s*"')
 _HF_OBJECT = re.compile(r"""\{\s*"(?:status|paper)"\s*:""")
 
 
@@ -44,6 +48,8 @@ def detect(head: bytes, name: str | None = None) -> str:
     suffix = _suffix(name)
     if text.startswith(("<?xml", "<feed")):
         return "atom"
+    if text.startswith("{") and _is_snapshot_line(text, complete=complete):
+        return "snapshot"
     if _JSON_START.match(text) and _json_like(text):
         return _json_kind(text, complete=complete, suffix=suffix)
     if listing.is_listing(text):
@@ -107,6 +113,18 @@ def _classify(value: Any) -> str:
 def _is_object(line: str) -> bool:
     try:
         return isinstance(json.loads(line), dict)
+    except (ValueError, RecursionError):
+        return False
+
+
+def _is_snapshot_line(text: str, *, complete: bool) -> bool:
+    line, newline, _ = text.partition("\n")
+    if not newline and not complete:  # one line longer than head (a huge author list)
+        return bool(_SNAPSHOT_START.match(line)) and any(
+            f'"{key}":' in line for key in snapshot.SNAPSHOT_KEYS
+        )
+    try:
+        return snapshot.looks_like_snapshot(json.loads(line))
     except (ValueError, RecursionError):
         return False
 

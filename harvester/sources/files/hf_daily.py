@@ -11,7 +11,8 @@ Accepted document shapes (every one seen in the archived daily files, plus the o
 
 Each field is read from the nested ``paper`` object first, then from the item's top level.
 ``githubRepo`` is kept exactly as given (the link extractor cleans it); an object value
-``{"url": ...}`` gives its url. Titles and summaries have their hard line breaks collapsed to
+``{"url": ...}`` gives its url. ``authors`` (``[{"name": ...}]``) become the names, in order.
+Titles and summaries have their hard line breaks collapsed to
 single spaces. Wrong types (``"title": 5``) and items with neither id nor title are InputErrors.
 
 The value helpers at the bottom (``text_value``, ``int_value``, ``date_value``) are shared with
@@ -107,6 +108,7 @@ def parse_item(item: Any, *, where: str, listed_on: dt.date | None = None) -> Pa
         upvotes=int_value(get("upvotes"), "upvotes", where),
         organization=organization_value(get("organization"), where),
         listed_on=date_value(get("submittedOnDailyAt"), "submittedOnDailyAt", where) or listed_on,
+        authors=authors_value(paper.get("authors") or item.get("authors"), where),
     )
 
 
@@ -130,6 +132,26 @@ def _repo(value: Any, where: str) -> str | None:
     if isinstance(value, dict):
         return _url_of(value, where)
     raise InputError(f"{where}: githubRepo must be a string, got {json_type(value)}")
+
+
+def authors_value(value: Any, where: str) -> tuple[str, ...]:
+    """Author names from a list of HF author objects (``{"name": ...}``) or of strings, or from
+    one string of names separated by commas and ``and``."""
+    if value is None or value == "":
+        return ()
+    if isinstance(value, str):
+        names = " ".join(value.split()).replace(" and ", ", ").split(",")
+        return tuple(name.strip() for name in names if name.strip())
+    if not isinstance(value, list):
+        raise InputError(f"{where}: authors must be a list, got {json_type(value)}")
+    found = []
+    for author in value:
+        name = author.get("name") if isinstance(author, dict) else author
+        if name is not None and not isinstance(name, str):
+            raise InputError(f"{where}: author names must be strings, got {json_type(name)}")
+        if name and name.strip():
+            found.append(" ".join(name.split()))
+    return tuple(found)
 
 
 def organization_value(value: Any, where: str) -> str | None:
@@ -179,8 +201,30 @@ def text_value(value: Any, field: str, where: str, *, collapse: bool = True) -> 
         return None
     if not isinstance(value, str):
         raise InputError(f"{where}: {field} must be a string, got {json_type(value)}")
-    text = " ".join(value.split()) if collapse else value
-    return text if text.strip() else None
+    if collapse:
+        return _collapse(value) or None
+    return value if value.strip() else None
+
+
+def collapse(value: str) -> str:
+    """``" ".join(value.split())``, with a fast path for ASCII text wrapped with single line
+    breaks (the snapshot's usual case): same result, about a third of the time."""
+    text = value.replace("\n", " ").strip() if "\n" in value else value.strip()
+    if text.isascii() and "  " not in text and not _odd_space(text):
+        return text  # no whitespace left but single spaces between words
+    return " ".join(text.split())
+
+
+def _odd_space(text: str) -> bool:
+    """Whether ASCII ``text`` holds whitespace other than spaces and line feeds (``str.split``'s
+    set); eight substring tests are ~5x faster than ``isprintable`` or a regex."""
+    return (
+        "\t" in text or "\r" in text or "\x0b" in text or "\x0c" in text
+        or "\x1c" in text or "\x1d" in text or "\x1e" in text or "\x1f" in text
+    )  # fmt: skip
+
+
+_collapse = collapse  # text_value's parameter of the same name hides the function
 
 
 def int_value(value: Any, field: str, where: str, *, from_text: bool = False) -> int | None:

@@ -22,6 +22,11 @@ text               text, body, content, plus every explicit code link: github, g
                    code_url, code, repo, repository, repo_url (a string or a list of strings)
 HF hints           hf_github_repo/githubRepo, hf_github_stars/githubStars,
                    project_page/projectPage, upvotes, organization, listed_on/submittedOnDailyAt
+authors            authors, author: a list of names or of ``{"name": ...}`` objects, or one
+                   string of names separated by commas and ``and``
+categories         categories (a list, or a string separated by spaces or commas);
+                   primary_category (else the first category)
+bibliographic      doi, journal_ref/journal-ref, license
 =================  ==================================================================
 
 Explicit code links go into ``text`` (one per line) rather than ``hf_github_repo``: that field
@@ -40,8 +45,8 @@ from __future__ import annotations
 import csv
 import itertools
 import json
-from collections.abc import Iterable, Iterator
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TypeVar
 
 from harvester.errors import InputError
 from harvester.models import Paper
@@ -65,11 +70,22 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "upvotes": ("upvotes",),
     "organization": ("organization",),
     "listed_on": ("listed_on", "submittedondailyat"),
+    "authors": ("authors", "author"),
+    "categories": ("categories",),
+    "primary_category": ("primary_category",),
+    "doi": ("doi",),
+    "journal_ref": ("journal_ref", "journal-ref"),
+    "license": ("license",),
 }  # fmt: skip
 _KEY_GROUP = {
     name: (group, rank) for group, names in FIELDS.items() for rank, name in enumerate(names)
 }
+# Record keys as written -> their (group, rank) or None: most files repeat a handful of keys, so
+# each spelling is stripped, lowered and looked up once (bounded, for files with ever-new keys).
+_KEY_CACHE: dict[Any, tuple[str, int] | None] = {}
+_KEY_CACHE_MAX = 4096
 IDENTIFYING = frozenset(FIELDS["id"] + FIELDS["title"] + FIELDS["url"])
+_T = TypeVar("_T")
 CONTAINER_KEYS = ("papers", "data", "records", "items", "results")
 CSV_DELIMITERS = (",", "\t", ";")
 
@@ -136,7 +152,9 @@ def papers_from_value(value: Any, *, where: str, source: str) -> Iterator[Paper]
         for i, item in enumerate(value):
             yield record_to_paper(item, where=f"{prefix}item {i}", source=source)
         return
-    if isinstance(value, dict) and not _has_any(value, IDENTIFYING):
+    if isinstance(value, dict) and not (
+        "id" in value or "title" in value or _has_any(value, IDENTIFYING)
+    ):
         data = value.get("data")
         if isinstance(data, list) and data and hf_daily.looks_like_hf(data[0]):
             yield from hf_daily.parse_document(value, where=where)
@@ -163,40 +181,83 @@ def record_to_paper(obj: Any, *, where: str, source: str, from_text: bool = Fals
     if isinstance(obj.get("paper"), dict):
         return hf_daily.parse_item(obj, where=where)
     picked, text_parts = _fields(obj)
-
-    def pick(group: str) -> tuple[Any, str]:
-        """(value, field name) of the first non-empty field of a group."""
-        return picked.get(group) or (None, FIELDS[group][0])
-
-    raw_id, id_name = pick("id")
+    get = picked.get
+    raw_id, id_name = get("id") or (None, "id")
     if isinstance(raw_id, int | float) and not isinstance(raw_id, bool):
         raise InputError(
             f"{where}: {id_name} must be a string, got number {raw_id!r} "
             "(quote arXiv ids: as numbers they lose trailing zeros)"
         )
     raw_id = text_value(raw_id, id_name, where)
-    title = text_value(*pick("title"), where)
-    url = text_value(*pick("url"), where)
+    title = _opt(text_value, get("title"), where)
+    url = _opt(text_value, get("url"), where)
     arxiv_id = first_arxiv_id(raw_id, url)
     paper_id = choose_paper_id(arxiv_id, title, raw_id, "id")
     if paper_id is None:
         raise InputError(f"{where}: record has no id, arXiv url or title")
+    abstract = _opt(text_value, get("abstract"), where)
+    comment = _opt(text_value, get("comment"), where)
+    published = _opt(date_value, get("published"), where)
+    url = url or (f"https://arxiv.org/abs/{arxiv_id}" if arxiv_id else None)
+    if not text_parts and picked.keys() <= _COMMON:  # the usual record: half the time
+        return Paper(paper_id, source, title, abstract, comment, None, published, url)
+    # Each other group is converted only when the record has it.
+    categories: tuple[str, ...] = ()
+    primary = None
+    if (got := get("categories")) is not None:
+        categories = _list_value(*got, where)
+    if (got := get("primary_category")) is not None:
+        primary = text_value(*got, where)
+        if primary and primary not in categories:
+            categories = (primary, *categories)
+    hf_repo = get("hf_github_repo")
     return Paper(
         paper_id=paper_id,
         source=source,
         title=title,
-        abstract=text_value(*pick("abstract"), where),
-        comment=text_value(*pick("comment"), where),
-        text=_text(text_parts, where),
-        published_at=date_value(*pick("published"), where),
-        url=url or (f"https://arxiv.org/abs/{arxiv_id}" if arxiv_id else None),
-        hf_github_repo=text_value(*pick("hf_github_repo"), where, collapse=False),
-        hf_github_stars=int_value(*pick("hf_github_stars"), where, from_text=from_text),
-        project_page=text_value(*pick("project_page"), where),
-        upvotes=int_value(*pick("upvotes"), where, from_text=from_text),
-        organization=hf_daily.organization_value(pick("organization")[0], where),
-        listed_on=date_value(*pick("listed_on"), where),
+        abstract=abstract,
+        comment=comment,
+        text=_text(text_parts, where) if text_parts else None,
+        published_at=published,
+        url=url,
+        hf_github_repo=text_value(*hf_repo, where, collapse=False) if hf_repo else None,
+        hf_github_stars=_opt_int(get("hf_github_stars"), where, from_text),
+        project_page=_opt(text_value, get("project_page"), where),
+        upvotes=_opt_int(get("upvotes"), where, from_text),
+        organization=hf_daily.organization_value(get("organization", _NONE)[0], where),
+        listed_on=_opt(date_value, get("listed_on"), where),
+        authors=hf_daily.authors_value(get("authors", _NONE)[0], where),
+        categories=categories,
+        primary_category=primary or (categories[0] if categories else None),
+        doi=_opt(text_value, get("doi"), where),
+        journal_ref=_opt(text_value, get("journal_ref"), where),
+        license=_opt(text_value, get("license"), where),
     )
+
+
+_NONE: tuple[None, str] = (None, "")
+_COMMON = frozenset({"id", "title", "url", "abstract", "comment", "published"})
+
+
+def _opt(
+    convert: Callable[[Any, str, str], _T], got: tuple[Any, str] | None, where: str
+) -> _T | None:
+    return convert(got[0], got[1], where) if got is not None else None
+
+
+def _opt_int(got: tuple[Any, str] | None, where: str, from_text: bool) -> int | None:
+    return int_value(got[0], got[1], where, from_text=from_text) if got is not None else None
+
+
+def _list_value(value: Any, field: str, where: str) -> tuple[str, ...]:
+    """A list of strings, or one string of items separated by spaces or commas."""
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return tuple(value.replace(",", " ").split())
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return tuple(item.strip() for item in value if item.strip())
+    raise InputError(f"{where}: {field} must be a list of strings or a string")
 
 
 def _fields(obj: dict[Any, Any]) -> tuple[dict[str, tuple[Any, str]], list[tuple[int, str, Any]]]:
@@ -205,19 +266,29 @@ def _fields(obj: dict[Any, Any]) -> tuple[dict[str, tuple[Any, str]], list[tuple
     picked: dict[str, tuple[Any, str]] = {}
     ranks: dict[str, int] = {}
     text_parts: list[tuple[int, str, Any]] = []
+    cache = _KEY_CACHE
     for key, value in obj.items():
-        if value is None or value == "" or not isinstance(key, str):
+        if value is None or value == "":
             continue
-        name = key.strip().lower()
-        hit = _KEY_GROUP.get(name)
+        try:
+            hit = cache[key]
+        except KeyError:
+            hit = _KEY_GROUP.get(key.strip().lower()) if isinstance(key, str) else None
+            if len(cache) < _KEY_CACHE_MAX:
+                cache[key] = hit
+        except TypeError:  # an unhashable key cannot come from JSON or CSV, but be safe
+            continue
         if hit is None:
             continue
         group, rank = hit
         if group in ("text", "code"):
+            name = key.strip().lower()
             text_parts.append((rank + (100 if group == "code" else 0), name, value))
-        elif rank < ranks.get(group, len(FIELDS[group])):
-            picked[group], ranks[group] = (value, name), rank
-    return picked, sorted(text_parts, key=lambda part: part[0])
+        elif group not in picked or rank < ranks[group]:
+            picked[group], ranks[group] = (value, key.strip().lower()), rank
+    if len(text_parts) > 1:
+        text_parts.sort(key=lambda part: part[0])
+    return picked, text_parts
 
 
 def _text(parts: list[tuple[int, str, Any]], where: str) -> str | None:

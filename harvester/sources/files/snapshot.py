@@ -1,0 +1,203 @@
+"""The arXiv metadata snapshot (Kaggle's ``arxiv-metadata-oai-snapshot.json``): JSONL, one paper
+a line, read as a format of its own because it is large (~2.7M lines, ~4.5 GB) and regular.
+
+Fields of a line and what they become (``source = "arxiv_snapshot"``):
+
+=================  ==========================================================================
+``id``             ``paper_id`` (``0704.0001``, ``hep-th/9901001``; versions folded), and
+                   ``url`` = ``https://arxiv.org/abs/<id>``
+``title``          ``title``, hard line breaks collapsed (the snapshot keeps arXiv's wrapping)
+``abstract``       ``abstract``, collapsed likewise
+``comments``       ``comment``, collapsed
+``versions``       ``published_at`` = the date of the first version's ``created``
+                   (RFC 2822, ``Mon, 2 Apr 2007 19:18:42 GMT``, a UTC day)
+``authors_parsed`` ``authors`` as ``Forenames Keyname Suffix``; without it, the ``authors``
+                   string split on commas and ``and``
+``categories``     ``categories`` (space separated; the first is the primary category)
+``doi``            ``doi``; ``journal-ref`` -> ``journal_ref``; ``license`` -> ``license``
+=================  ==========================================================================
+
+``update_date``, ``submitter`` and ``report-no`` are not kept. A line whose ``id`` is not an
+arXiv id gets the common rule (``ids.choose_paper_id``: title hash, else ``snapshot:<id>``).
+
+Speed: this is the path of the largest input people feed the tool, so it reads bytes lines and
+hands them to ``json.loads`` without a separate decode, touches only the fields it keeps, and
+collapses whitespace with a fast path for the usual ASCII text (``hf_daily.collapse``). Bad
+lines (not JSON, not an object, a field of the wrong type) are InputErrors naming the line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import json
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from harvester.errors import InputError
+from harvester.models import Paper
+from harvester.sources.files.hf_daily import collapse, json_type
+from harvester.sources.ids import choose_paper_id, normalize_arxiv_id
+
+SOURCE = "arxiv_snapshot"
+ABS_URL = "https://arxiv.org/abs/"
+# Keys that only the snapshot has, next to ``id``: how ``detect`` recognises a line.
+SNAPSHOT_KEYS = frozenset({"versions", "authors_parsed", "update_date"})
+_MONTHS = {m: i for i, m in enumerate(("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug",
+                                         "Sep", "Oct", "Nov", "Dec"), 1)}  # fmt: skip
+
+
+def looks_like_snapshot(value: Any) -> bool:
+    """True for a snapshot record: an object with ``id`` and a snapshot-only key."""
+    return isinstance(value, dict) and "id" in value and not SNAPSHOT_KEYS.isdisjoint(value)
+
+
+def read_lines(lines: Iterable[bytes], where: str = "") -> Iterator[Paper]:
+    """Papers of snapshot lines (bytes, as read from the file)."""
+    offset = 0
+    loads = json.loads
+    for number, line in enumerate(lines, 1):
+        try:
+            value = loads(line)
+        except UnicodeDecodeError as e:
+            raise InputError(
+                f"invalid UTF-8 at byte offset {offset + e.start}{where} (line {number})"
+            ) from None
+        except json.JSONDecodeError as e:
+            if not line.strip():
+                offset += len(line)
+                continue
+            raise InputError(f"line {number}, column {e.pos + 1}: invalid JSON: {e.msg}") from None
+        except RecursionError:
+            raise InputError(f"line {number}: JSON nested too deeply") from None
+        offset += len(line)
+        try:
+            yield _paper(value)
+        except (AttributeError, TypeError, ValueError, KeyError, IndexError):
+            raise InputError(f"line {number}: {_problem(value)}") from None
+
+
+def _paper(obj: dict[str, Any]) -> Paper:
+    get = obj.get
+    raw_id = get("id")
+    title = get("title")
+    title = collapse(title) or None if title else None
+    arxiv_id = normalize_arxiv_id(raw_id) if raw_id else None
+    if arxiv_id is None:
+        raw_id = raw_id.strip() if raw_id else None
+        paper_id = choose_paper_id(None, title, raw_id, "snapshot")
+        if paper_id is None:
+            raise ValueError("no id")
+    else:
+        paper_id = arxiv_id
+    abstract = get("abstract")
+    comment = get("comments")
+    versions = get("versions")
+    cats = get("categories")
+    categories = tuple(cats.split()) if cats else ()
+    return Paper(
+        paper_id,
+        SOURCE,
+        title,
+        collapse(abstract) or None if abstract else None,
+        collapse(comment) or None if comment else None,
+        None,
+        _created(versions[0]["created"]) if versions else None,
+        ABS_URL + arxiv_id if arxiv_id else None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        _authors(obj),
+        categories,
+        categories[0] if categories else None,
+        _plain(get("doi")),
+        _plain(get("journal-ref")),
+        _plain(get("license")),
+    )
+
+
+def _plain(value: str | None) -> str | None:
+    return value.strip() or None if value else None
+
+
+def _created(value: str) -> dt.date:
+    """The UTC day of an RFC 2822 date (``Mon, 2 Apr 2007 19:18:42 GMT``).
+
+    Days repeat (arXiv has ~13,000 of them), so the usual spelling is looked up by its first 16
+    characters, which hold the whole date (``Mon, 2 Apr 2007 `` / ``Mon, 12 Apr 2007``)."""
+    if not value.endswith(" GMT"):
+        return _parse_created(value)
+    key = value[:16]
+    day = _DAYS.get(key)
+    if day is None:
+        day = _parse_created(value)
+        if len(_DAYS) < _DAYS_MAX:
+            _DAYS[key] = day
+    return day
+
+
+_DAYS: dict[str, dt.date] = {}
+_DAYS_MAX = 50_000
+
+
+def _parse_created(value: str) -> dt.date:
+    parts = value.split(" ", 4)
+    month = _MONTHS.get(parts[2]) if len(parts) > 3 else None
+    if month is not None and parts[0].endswith(",") and value.endswith(" GMT"):
+        return dt.date(int(parts[3]), month, int(parts[1]))
+    parsed = email.utils.parsedate_to_datetime(value)  # other spellings; ValueError if none
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(dt.UTC)
+    return parsed.date()
+
+
+def _authors(obj: dict[str, Any]) -> tuple[str, ...]:
+    parsed = obj.get("authors_parsed")
+    if parsed:  # [keyname, forenames, suffix]; a collaboration has empty forenames
+        return tuple(
+            [
+                (f"{a[1]} {a[0]}" if a[1] else a[0]) + (f" {a[2]}" if len(a) > 2 and a[2] else "")
+                for a in parsed
+            ]
+        )
+    text = obj.get("authors")
+    if not text:
+        return ()
+    names = collapse(text).replace(" and ", ", ").split(",")
+    return tuple(name.strip() for name in names if name.strip())
+
+
+def _problem(value: Any) -> str:
+    """Why ``value`` is not a snapshot record, in one line (the slow path of errors)."""
+    if not isinstance(value, dict):
+        return f"expected a paper object, got {json_type(value)}"
+    for key in ("id", "title", "abstract", "comments", "categories", "doi", "journal-ref",
+                "license", "authors"):  # fmt: skip
+        if value.get(key) is not None and not isinstance(value[key], str):
+            return f"{key} must be a string, got {json_type(value[key])}"
+    versions = value.get("versions")
+    if versions is not None and not (
+        isinstance(versions, list)
+        and all(isinstance(v, dict) and isinstance(v.get("created"), str) for v in versions)
+    ):
+        return 'versions must be a list of {"version", "created"} objects'
+    if versions:
+        try:
+            _created(versions[0]["created"])
+        except (ValueError, TypeError, IndexError):
+            return f"versions[0].created is not an RFC 2822 date: {versions[0]['created']!r:.60}"
+    parsed = value.get("authors_parsed")
+    if parsed is not None and not (
+        isinstance(parsed, list)
+        and all(
+            isinstance(a, list) and len(a) >= 2 and all(isinstance(p, str) for p in a)
+            for a in parsed
+        )
+    ):
+        return "authors_parsed must be a list of [keyname, forenames, suffix] lists"
+    if not (value.get("id") or value.get("title")):
+        return "record has no id and no title"
+    return "not an arXiv snapshot record"
