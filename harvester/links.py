@@ -228,4 +228,5 @@ def mentions_for(paper: Paper) -> list[Mention]:
             if (key := (link.repo_name, field, link.kind)) not in seen:
                 seen.add(key)
                 mentions.append(Mention(paper.paper_id, link.repo, field, link.url, link.kind))
+    mentions.extend(paper.mentions)  # located by a full-text or page reader (harvester.fulltext)
     return mentions

@@ -40,6 +40,9 @@ class Paper:
     upvotes: int | None = None
     organization: str | None = None
     listed_on: dt.date | None = None  # the day a listing (HF Daily Papers) showed it
+    # Mentions a reader has already located (full texts, pages: links with locus and context);
+    # ``links.mentions_for`` passes them through after those found in the text fields.
+    mentions: tuple[Mention, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +70,10 @@ class Mention:
     source_field: str
     url: str
     kind: Kind = "repo"
+    # Where in the document (full texts and pages only): title, abstract, first_page, body,
+    # references (a paper); code_link, body (a page). And the sentence or anchor text around it.
+    locus: str | None = None
+    context: str | None = None
 
     @property
     def repo_name(self) -> str:

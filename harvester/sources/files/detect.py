@@ -3,8 +3,12 @@ only, its name. Pure: no I/O.
 
 Rules, in order (``head`` is up to the first 64 KiB, UTF-8 BOM and leading whitespace ignored):
 
-1. ``<?xml`` or ``<feed`` -> ``atom`` (the Atom reader rejects other XML with a clear message).
-2. ``[`` or ``{`` followed by something JSON can start with, unless a complete JSON value is
+0. (PDF and tar archives are recognised by magic bytes before this: ``documents.binary_kind``.)
+1. an HTML document (``<!DOCTYPE html``, ``<html``, or XHTML: ``<?xml`` then ``<html``/
+   ``<!DOCTYPE html``; a leading comment allowed) -> ``html``; LaTeX (``\\documentclass`` or
+   ``\begin{document}`` in ``head``) -> ``latex``.
+2. ``<?xml`` or ``<feed`` -> ``atom`` (the Atom reader rejects other XML with a clear message).
+3. ``[`` or ``{`` followed by something JSON can start with, unless a complete JSON value is
    followed by non-JSON text (``[1] Introduction``) -> JSON-ish:
    - the whole input is in ``head`` and parses: an array whose first element is a listing item
      (``{"paper": {...}}``, a ``"{'paper': ..."`` repr string, or a paper object with HF-only
@@ -15,10 +19,10 @@ Rules, in order (``head`` is up to the first 64 KiB, UTF-8 BOM and leading white
    - otherwise peek: ``[`` whose first element parses and is a listing item, or ``{`` starting
      ``{"status"``/``{"paper"`` -> ``hf_daily``; ``{`` with a first line longer than ``head``
      (one huge record) -> ``jsonl`` unless the name ends in ``.json``; else ``json``.
-3. a listing page header ("Daily Papers" + "byAK and the research community") or a ``·`` line
+4. a listing page header ("Daily Papers" + "byAK and the research community") or a ``·`` line
    followed by a date line -> ``listing``.
-4. the first line is a CSV header (``,``/tab/``;``) naming an id, title or url column -> ``csv``.
-5. the name ends in ``.csv``/``.tsv`` (``.gz`` ignored) -> ``csv`` (whose reader then reports the
+5. the first line is a CSV header (``,``/tab/``;``) naming an id, title or url column -> ``csv``.
+6. the name ends in ``.csv``/``.tsv`` (``.gz`` ignored) -> ``csv`` (whose reader then reports the
    missing id/title column); ``.json``/``.jsonl``/``.ndjson`` likewise; else ``text``.
 """
 
@@ -33,6 +37,10 @@ from harvester.sources.files import hf_daily, listing, records
 SNIFF_BYTES = 64 * 1024
 _JSON_START = re.compile(r"""[\[{]\s*(?:["{\[\]}\-\d]|true\b|false\b|null\b)""")
 _HF_OBJECT = re.compile(r"""\{\s*"(?:status|paper)"\s*:""")
+_HTML = re.compile(
+    r"(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>])", re.I | re.S
+)
+_LATEX = re.compile(r"\\documentclass\b|\\begin\{document\}")
 
 
 def detect(head: bytes, name: str | None = None) -> str:
@@ -42,6 +50,10 @@ def detect(head: bytes, name: str | None = None) -> str:
     if not complete:  # the last character may be a multi-byte sequence cut in half
         text = text[:-1]
     suffix = _suffix(name)
+    if _HTML.match(text[:4096]):
+        return "html"
+    if _LATEX.search(text):
+        return "latex"
     if text.startswith(("<?xml", "<feed")):
         return "atom"
     if _JSON_START.match(text) and _json_like(text):
