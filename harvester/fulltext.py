@@ -131,20 +131,31 @@ def says_code(label: str) -> bool:
 
 def unwrap(text: str) -> str:
     """PDF text with hyphenated line ends joined, ligatures unfolded and split URLs rejoined."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = text.replace("\ufffe\n", "").replace("\u00ad\n", "").replace("\ufffe", "")
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00ad\n", "\ufffe")
     text = unicodedata.normalize("NFKC", text)
-    if "\n" not in text:
-        return text
-    lines = text.split("\n")
-    out: list[str] = [lines[0]]
-    for line in lines[1:]:
-        prev = out[-1]
-        if prev and line and _splits_url(prev, line):
-            out[-1] = prev + line.lstrip()
-        else:
-            out.append(line)
-    return "\n".join(out)
+    if "\n" in text:
+        lines = text.split("\n")
+        out: list[str] = [lines[0]]
+        for line in lines[1:]:
+            prev = out[-1]
+            if prev.endswith("\ufffe") or (prev and line and _splits_url(prev, line)):
+                out[-1] = prev + line.lstrip()
+            else:
+                out.append(line)
+        text = "\n".join(out)
+    return _soft_hyphens(text) if "\ufffe" in text else text
+
+
+def _soft_hyphens(text: str) -> str:
+    """pdfium marks a hyphen that ends a line as U+FFFE (and drops the break): inside a URL it is
+    a real one (TeX's \\url breaks lines without adding hyphens), elsewhere TeX's hyphenation."""
+    parts = text.split("\ufffe")
+    out = [parts[0]]
+    for part in parts[1:]:
+        before = "".join(out[-3:])[-300:]
+        tail = before.rsplit(None, 1)[-1].lower() if before.strip() else ""
+        out.append(("-" if "github.com/" in tail or "github.io/" in tail else "") + part)
+    return "".join(out)
 
 
 def _splits_url(prev: str, line: str) -> bool:
