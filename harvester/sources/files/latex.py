@@ -60,17 +60,21 @@ def read_tar(data: bytes, name: str) -> Iterator[Paper]:
         handle = archive.extractfile(member)
         if handle is not None:
             sources.append((lower, handle.read().decode("utf-8", errors="replace")))
-    tex = [(n, t) for n, t in sources if n.endswith(".tex")]
-    if not tex:
+    if not any(n.endswith(".tex") for n, _ in sources):
         raise InputError("is a tar archive with no .tex file")
-    main = max(tex, key=lambda nt: ("\\documentclass" in nt[1], len(nt[1])))
-    blocks = loci(main[1])
-    for member_name, text in sources:
-        if (member_name, text) is not main:
+    main = max(range(len(sources)), key=lambda i: _main_rank(sources[i]))
+    blocks = loci(sources[main][1])
+    for index, (member_name, text) in enumerate(sources):
+        if index != main:
             locus = "body" if member_name.endswith(".tex") else "references"
             blocks.append(Block(locus, _COMMENT.sub("", text)))
     paper_id = paper_id_from_name(name, "latex")
     yield Paper(paper_id=paper_id, source="latex", mentions=locate(paper_id, "fulltext", blocks))
+
+
+def _main_rank(source: tuple[str, str]) -> tuple[bool, bool, int]:
+    name, text = source
+    return (name.endswith(".tex"), "\\documentclass" in text, len(text))
 
 
 def loci(source: str) -> list[Block]:

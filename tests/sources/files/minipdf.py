@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 
 def _escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
@@ -9,7 +11,7 @@ def _escape(text: str) -> str:
 
 def make_pdf(
     pages: list[list[str]],
-    links: list[tuple[int, str, tuple[int, int, int, int]]] = (),  # type: ignore[assignment]
+    links: Sequence[tuple[int, str, tuple[int, int, int, int]]] = (),
     *,
     info: dict[str, str] | None = None,
 ) -> bytes:
