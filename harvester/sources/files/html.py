@@ -200,11 +200,37 @@ class _Page(HTMLParser):
         self.anchors.append(Anchor(locus, href, words or " ".join(" ".join(attrs).split())))
 
 
+def _defuse(text: str) -> str:
+    """``text`` with every ``<`` that opens a tag or comment never closed escaped as ``&lt;``.
+
+    ``html.parser`` rescans to the end of the input for each such ``<`` (``"<a" * 250_000``
+    or ``"<!--" * 100_000`` take minutes: quadratic); escaped, they are text, as a browser would
+    show them. Linear: a tag is closed when a ``>`` follows before the next ``<``; a comment when
+    a ``-->`` follows anywhere (the last one in the text is found once).
+    """
+    if "<" not in text:
+        return text
+    last_close = text.rfind("-->")
+    parts = text.split("<")
+    out = [parts[0]]
+    pos = len(parts[0])
+    for part in parts[1:]:
+        first = part[:1]
+        if part.startswith("!--"):
+            closed = last_close >= pos + 4
+        elif first.isalpha() or first in "/?!":
+            closed = ">" in part
+        else:
+            closed = True  # '< ', '<3': html.parser passes these on as text at once
+        out.append(("<" if closed else "&lt;") + part)
+        pos += len(part) + 1
+    return "".join(out)
+
+
 def read_html(text: str, name: str) -> Iterator[Paper]:
     """The one Paper of an HTML document (``name`` is its path, for the id fallback)."""
     page = _Page()
-    for i in range(0, len(text), 1 << 20):  # fed in pieces: the tokenizer keeps a small buffer
-        page.feed(text[i : i + (1 << 20)])
+    page.feed(_defuse(text))
     page.close()
     page._end_anchor()
     page.flush()

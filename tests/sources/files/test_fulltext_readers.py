@@ -195,8 +195,11 @@ def test_latex_file_and_eprint_tar(tmp_path: Path) -> None:
         + "<div>" * 100_000
         + '<a href="https://github.com/a/b">Code</a>',
         "<!DOCTYPE html><html><body><p>" + "x " * 10_000_000 + "github.com/a/b</p>",
+        # each of these made html.parser rescan to the end: minutes, quadratic (html._defuse)
+        '<!DOCTYPE html><p>see https://github.com/a/b</p><a href="x' * 1 + "<a" * 100_000,
+        "<!DOCTYPE html><p>see https://github.com/a/b</p>" + "<!--" * 100_000,
     ],
-    ids=["nested-100k", "one-20MB-line"],
+    ids=["nested-100k", "one-20MB-line", "unclosed-tags", "unclosed-comments"],
 )
 def test_adversarial_html_is_read(tmp_path: Path, html: str) -> None:
     path = tmp_path / "page.html"
