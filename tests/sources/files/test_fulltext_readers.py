@@ -228,3 +228,24 @@ def test_real_pages_link_declared_repository_as_code_link() -> None:
         truth = row["truth_repo"].lower()
         code += any(m.repo_name == truth and m.locus == "code_link" for m in _mentions(page))
     assert linked > 50 and code / linked >= 0.95
+
+
+def _encrypted(user_password: str) -> bytes:
+    pypdf = pytest.importorskip("pypdf")
+    plain = make_pdf([["Code: https://github.com/a/b"]])
+    writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(io.BytesIO(plain)))
+    writer.encrypt(user_password=user_password, owner_password="owner", algorithm="RC4-128")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_password_protected_pdf_is_refused_but_owner_only_protection_is_read(
+    tmp_path: Path,
+) -> None:
+    locked, restricted = tmp_path / "locked.pdf", tmp_path / "restricted.pdf"
+    locked.write_bytes(_encrypted("secret"))
+    restricted.write_bytes(_encrypted(""))
+    with pytest.raises(InputError, match="password-protected"):
+        list(read_inputs([str(locked)]))
+    assert [m.repo for m in _mentions(restricted)] == ["a/b"]
