@@ -5,8 +5,7 @@ Rules, in order (``head`` is up to the first 64 KiB, UTF-8 BOM and leading white
 
 0. (PDF and tar archives are recognised by magic bytes before this: ``documents.binary_kind``.)
 1. an HTML document (``<!DOCTYPE html``, ``<html``, or XHTML: ``<?xml`` then ``<html``/
-   ``<!DOCTYPE html``; a leading comment allowed) -> ``html``; LaTeX (``\\documentclass`` or
-   ``\begin{document}`` in ``head``) -> ``latex``.
+   ``<!DOCTYPE html``; a leading comment allowed) -> ``html``.
 2. ``<?xml`` or ``<feed`` -> ``atom`` (the Atom reader rejects other XML with a clear message).
 3. ``[`` or ``{`` followed by something JSON can start with, unless a complete JSON value is
    followed by non-JSON text (``[1] Introduction``) -> JSON-ish:
@@ -20,7 +19,8 @@ Rules, in order (``head`` is up to the first 64 KiB, UTF-8 BOM and leading white
      ``{"status"``/``{"paper"`` -> ``hf_daily``; ``{`` with a first line longer than ``head``
      (one huge record) -> ``jsonl`` unless the name ends in ``.json``; else ``json``.
 4. a listing page header ("Daily Papers" + "byAK and the research community") or a ``·`` line
-   followed by a date line -> ``listing``.
+   followed by a date line -> ``listing``; LaTeX (``\\documentclass`` or ``\begin{document}``
+   in ``head``, after the JSON rules so an abstract quoting it stays JSON) -> ``latex``.
 5. the first line is a CSV header (``,``/tab/``;``) naming an id, title or url column -> ``csv``.
 6. the name ends in ``.csv``/``.tsv`` (``.gz`` ignored) -> ``csv`` (whose reader then reports the
    missing id/title column); ``.json``/``.jsonl``/``.ndjson`` likewise; else ``text``.
@@ -52,14 +52,14 @@ def detect(head: bytes, name: str | None = None) -> str:
     suffix = _suffix(name)
     if _HTML.match(text[:4096]):
         return "html"
-    if _LATEX.search(text):
-        return "latex"
     if text.startswith(("<?xml", "<feed")):
         return "atom"
     if _JSON_START.match(text) and _json_like(text):
         return _json_kind(text, complete=complete, suffix=suffix)
     if listing.is_listing(text):
         return "listing"
+    if _LATEX.search(text):
+        return "latex"
     first_line, _, _ = text.partition("\n")
     if ("\n" in text or complete) and records.csv_delimiter(first_line) is not None:
         return "csv"

@@ -249,3 +249,21 @@ def test_password_protected_pdf_is_refused_but_owner_only_protection_is_read(
     with pytest.raises(InputError, match="password-protected"):
         list(read_inputs([str(locked)]))
     assert [m.repo for m in _mentions(restricted)] == ["a/b"]
+
+
+@pytest.mark.parametrize(
+    ("head", "kind"),
+    [
+        (b"<!DOCTYPE html>\n<html>", "html"),
+        (b'<?xml version="1.0"?>\n<!DOCTYPE html PUBLIC "x">\n<html>', "html"),
+        (b"<!-- saved -->\n<html lang=en>", "html"),
+        (b'<?xml version="1.0"?>\n<feed xmlns="http://www.w3.org/2005/Atom">', "atom"),
+        (b"% main\n\\documentclass{article}", "latex"),
+        (b'{"id": "1", "abstract": "uses \\\\documentclass{x}"}\n{"id": "2"}\n', "jsonl"),
+        (b"notes about <html> tags", "text"),
+    ],
+)
+def test_documents_are_detected_by_content(head: bytes, kind: str) -> None:
+    from harvester.sources.files.detect import detect
+
+    assert detect(head) == kind
