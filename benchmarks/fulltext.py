@@ -70,7 +70,7 @@ def line_breaks(root: Path) -> None:
 
 def page_channel(root: Path) -> None:
     rows = _manifest(root / "manifest.jsonl")
-    pages = linked = found = code = wrong = 0
+    pages = linked = found = code = wrong = right_id = no_id = 0
     seconds = size = 0.0
     for row in rows:
         path = root / str(row["arxiv_id"]) / "project.html"
@@ -79,8 +79,11 @@ def page_channel(root: Path) -> None:
         pages += 1
         text = path.read_text("utf-8", errors="replace")
         start = time.perf_counter()
-        mentions = next(read_html(text, str(path))).mentions
+        paper = next(read_html(text, "page.html"))  # no folder name: the id from the page alone
         seconds += time.perf_counter() - start
+        mentions = paper.mentions
+        right_id += paper.paper_id == row["arxiv_id"]
+        no_id += paper.paper_id.startswith("html:")
         size += len(text.encode())
         truth = str(row["truth_repo"]).lower()
         hits = {m.locus for m in mentions if m.repo_name == truth}
@@ -95,6 +98,8 @@ def page_channel(root: Path) -> None:
     print(f"pages: {pages} pages, {linked} link the declared repository; found {found}/{linked} "
           f"({found / max(linked, 1):.1%}), as code_link {code}/{linked} "
           f"({code / max(linked, 1):.1%}); {wrong} with a code_link elsewhere")  # fmt: skip
+    print(f"pages: paper id from the page's own arXiv links: right {right_id}/{pages}, "
+          f"none {no_id}, another paper's {pages - right_id - no_id}")  # fmt: skip
     print(f"pages: HTML reader {size / seconds / 1e6:.1f} MB/s over {size / 1e6:.1f} MB")
 
 

@@ -13,8 +13,10 @@ words before it say Code/GitHub/Repository/Source, unless it sits in a ``<footer
 sentence credits the page's template ("website", "template", "borrowed", "adapted"); everything
 else (other anchors, URLs written in the text) is ``body``. Script and style contents are skipped.
 
-Paper id: the arXiv id of the page's canonical/base URL, else of its first arxiv.org link (a
-project page's "Paper" button), else the file name (see ``naming``).
+Paper id: for arXiv HTML, the arXiv id of its canonical/base URL, else the file name (see
+``naming``). For a page, the file or folder name when it spells an arXiv id (``pages/2503.00329/
+project.html``), else the canonical URL's, else the first arxiv.org link's (the "Paper" button;
+measured on 98 real pages: right on 80, another paper's on 4, none on 14), else ``html:<name>``.
 """
 
 from __future__ import annotations
@@ -227,6 +229,19 @@ def _defuse(text: str) -> str:
     return "".join(out)
 
 
+def _paper_id(page: _Page, name: str) -> str:
+    canonical = None
+    if page.canonical:
+        canonical = find_arxiv_id(page.canonical) or normalize_arxiv_id(page.canonical)
+    linked = next(filter(None, map(find_arxiv_id, page.arxiv_ids)), None)
+    from_name = paper_id_from_name(name, "html")
+    if page.latexml:  # arXiv's own rendering: its canonical URL names the paper
+        return canonical or from_name
+    if not from_name.startswith("html:"):  # a page's arXiv links may be related work
+        return from_name
+    return canonical or linked or from_name
+
+
 def read_html(text: str, name: str) -> Iterator[Paper]:
     """The one Paper of an HTML document (``name`` is its path, for the id fallback)."""
     page = _Page()
@@ -238,12 +253,7 @@ def read_html(text: str, name: str) -> Iterator[Paper]:
     blocks = page.blocks
     if not page.latexml:  # on a page, a URL in the text is body (code links are anchors)
         blocks = [Block("body", b.text) for b in blocks]
-    arxiv = None
-    if page.canonical:
-        arxiv = find_arxiv_id(page.canonical) or normalize_arxiv_id(page.canonical)
-    for href in page.arxiv_ids:
-        arxiv = arxiv or find_arxiv_id(href)
-    paper_id = arxiv or paper_id_from_name(name, "html")
+    paper_id = _paper_id(page, name)
     source = "arxiv_html" if page.latexml else "page"
     yield Paper(
         paper_id=paper_id, source=source, mentions=locate(paper_id, field, blocks, page.anchors)
