@@ -36,6 +36,8 @@ LOCI_PAGE = ("code_link", "body")
 CODE_WORDS = re.compile(r"(?<![a-z])(?:code|github|git|repo|repository|source)(?![a-z])", re.I)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)|\n[ \t]*\n")
 _SPACES = re.compile(r"\s+")
+_URL_START = re.compile(r"\S*$")  # the scheme/host part of the link before the repo name
+_JUNK = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ue000-\uf8ff]")  # controls, icon-font glyphs
 _HOSTS = ("github.com", "github.io")
 _URL_CHARS = re.compile(r"[A-Za-z0-9._~%/:#?=&+@-]+")
 
@@ -107,16 +109,30 @@ def _sentence_start(text: str, pos: int) -> int:
 
 
 def context_of(sentence: str, repo: str) -> str:
-    """``sentence`` with whitespace collapsed, cut to ``CONTEXT_CHARS`` around ``repo``."""
-    flat = _SPACES.sub(" ", sentence).strip()
+    """The words around ``repo`` in ``sentence``, whitespace collapsed, at most ``CONTEXT_CHARS``:
+    the whole sentence when short, else the line holding the link (a PDF's "Code: https://..."
+    line), with the line before when the link opens its line, cut around the link."""
+    if len(sentence) > CONTEXT_CHARS:
+        lower = sentence.lower()
+        at = lower.find(repo.lower())
+        if at < 0:
+            at = max(lower.find(repo.lower().rpartition("/")[2]), 0)
+        start = sentence.rfind("\n", 0, at) + 1
+        end = sentence.find("\n", at)
+        end = len(sentence) if end < 0 else end
+        line_start = sentence.rfind("\n", 0, at) + 1
+        if start > 0 and not _URL_START.sub("", sentence[line_start:at]).strip():
+            start = sentence.rfind("\n", 0, start - 1) + 1  # "available at⏎https://..."
+        sentence = sentence[start:end]
+    flat = _SPACES.sub(" ", _JUNK.sub(" ", sentence)).strip()
     if len(flat) <= CONTEXT_CHARS:
         return flat
     lower = flat.lower()
     at = lower.find(repo.lower())
     if at < 0:
         at = max(lower.find(repo.lower().rpartition("/")[2]), 0)
-    start = max(0, min(at - CONTEXT_CHARS // 2, len(flat) - CONTEXT_CHARS))
-    return flat[start : start + CONTEXT_CHARS].strip()
+    cut = max(0, min(at - CONTEXT_CHARS // 2, len(flat) - CONTEXT_CHARS))
+    return flat[cut : cut + CONTEXT_CHARS].strip()
 
 
 def clip(label: str) -> str:

@@ -267,3 +267,14 @@ def test_documents_are_detected_by_content(head: bytes, kind: str) -> None:
     from harvester.sources.files.detect import detect
 
     assert detect(head) == kind
+
+
+def test_context_is_the_link_line_in_long_pdf_sentences() -> None:
+    from harvester.fulltext import context_of
+
+    authors = "\n".join(f"{i}University Number {i}, Somewhere" for i in range(12))
+    sentence = f"{authors}\n\x87 Code: https://github.com/ZichenWen1/EPIC"
+    assert context_of(sentence, "ZichenWen1/EPIC") == "Code: https://github.com/ZichenWen1/EPIC"
+    wrapped = f"{authors}\nQFFT is publicly available at\nhttps://github.com/a/b."
+    assert context_of(wrapped, "a/b") == "QFFT is publicly available at https://github.com/a/b."
+    assert len(context_of("word " * 500 + "github.com/a/b " + "word " * 500, "a/b")) <= 200
