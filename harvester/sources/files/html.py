@@ -4,8 +4,9 @@ nested elements or a 50 MB line cost only time proportional to their size).
 
 arXiv HTML (LaTeXML, recognised by its ``ltx_`` classes or generator): ``source_field``
 ``fulltext``, loci from the element classes: ``ltx_title_document`` -> ``title``,
-``ltx_abstract`` -> ``abstract``, ``ltx_authors``/``ltx_dates`` and the notes inside them ->
-``first_page``, ``ltx_bibliography`` -> ``references``, everything else ``body``.
+``ltx_abstract`` -> ``abstract``, ``ltx_authors``/``ltx_dates``, the notes inside them and
+the title's notes (``\thanks``) -> ``first_page``, ``ltx_bibliography`` -> ``references``,
+everything else ``body``.
 
 Any other page: ``source_field`` ``project_page``; an anchor is a ``code_link`` when its text, its
 attributes (``title``, ``aria-label``, ``class``, an icon's class or ``alt`` inside it) or the few
@@ -139,6 +140,8 @@ class _Page(HTMLParser):
         if "ltx_" in classes:
             self.latexml = True
             locus = next((loc for cls, loc in _LTX_LOCI if cls in classes), locus)
+            if locus == "title" and "ltx_note" in classes:  # a \thanks footnote on page 1
+                locus = "first_page"
         if tag == "footer":
             self.footer += 1
         self.stack.append((tag, locus))

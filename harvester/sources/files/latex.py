@@ -2,10 +2,11 @@
 archive, usually gzipped) read in memory (nothing is extracted to disk). Pure.
 
 The main file is the one with ``\\documentclass`` (the largest if several). Comments are dropped.
-Loci: ``\\title{...}`` -> ``title``; ``abstract`` environment -> ``abstract``; the rest of the
-front matter (authors, ``\\thanks``, footnotes, a "Code:" line before the abstract or up to
-``\\maketitle``) -> ``first_page``; ``thebibliography`` and ``.bbl``/``.bib`` files ->
-``references``; everything else, including the other ``.tex`` files -> ``body``.
+Loci: ``\\title{...}`` -> ``title`` (its ``\\thanks`` footnotes -> ``first_page``); the
+``abstract`` environment -> ``abstract``; the rest of the front matter (authors, ``\\thanks``,
+footnotes, a "Code:" line before the abstract or up to ``\\maketitle``) -> ``first_page``;
+``thebibliography`` and ``.bbl``/``.bib`` files -> ``references``; everything else, including
+the other ``.tex`` files -> ``body``.
 Paper id: the file name (``2601.02760v2.tar.gz``, ``arXiv-2601.02760v2.tex``), else
 ``latex:<name>``. ``source_field`` is ``fulltext``.
 """
@@ -26,6 +27,7 @@ MAX_MEMBERS = 10_000
 MAX_SOURCE_BYTES = 64 * 1024 * 1024
 _COMMENT = re.compile(r"(?<!\\)%[^\n]*")
 _TITLE = re.compile(r"\\title\s*(?:\[[^\]\n]{0,500}\])?\s*\{")
+_THANKS = re.compile(r"\\thanks\s*\{")
 _ABSTRACT = re.compile(r"\\begin\{abstract\}(.*?)\\end\{abstract\}", re.S)
 _FRONT_END = re.compile(r"\\maketitle|\\section\*?\{")
 _BIBLIO = re.compile(r"\\begin\{thebibliography\}.*?(?:\\end\{thebibliography\}|$)", re.S)
@@ -84,7 +86,12 @@ def loci(source: str) -> list[Block]:
     title = _TITLE.search(text)
     if title:
         end = _closing_brace(text, title.end())
-        blocks.append(Block("title", text[title.end() : end]))
+        heading = text[title.end() : end]
+        for thanks in _THANKS.finditer(heading):  # footnotes of page 1, not the title
+            blocks.append(
+                Block("first_page", heading[thanks.end() : _closing_brace(heading, thanks.end())])
+            )
+        blocks.append(Block("title", _THANKS.split(heading, maxsplit=1)[0]))
         text = text[: title.start()] + text[end:]
     abstract = _ABSTRACT.search(text)
     if abstract:

@@ -135,7 +135,8 @@ def test_project_page_code_links(tmp_path: Path) -> None:
 
 def test_latexml_paper_loci(tmp_path: Path) -> None:
     doc = """<!DOCTYPE html><html><head><meta name="generator" content="LaTeXML"></head><body>
-    <div class="ltx_page_main"><h1 class="ltx_title ltx_title_document">T</h1>
+    <div class="ltx_page_main"><h1 class="ltx_title ltx_title_document">T<span class="ltx_note">
+    Code: <a href="https://github.com/a/thanks">here</a></span></h1>
     <div class="ltx_authors">A. Author <span class="ltx_note">Code: https://github.com/a/front</span></div>
     <div class="ltx_abstract"><p>We release <a href="https://github.com/a/abs">code</a>.</p></div>
     <section class="ltx_section"><p>Uses https://github.com/b/body.</p></section>
@@ -147,6 +148,7 @@ def test_latexml_paper_loci(tmp_path: Path) -> None:
     assert {m.source_field for m in mentions} == {"fulltext"}
     assert _by_repo(mentions) == {
         "a/front": {"first_page"},
+        "a/thanks": {"first_page"},
         "a/abs": {"abstract"},
         "b/body": {"body"},
         "c/ref": {"references"},
@@ -154,7 +156,7 @@ def test_latexml_paper_loci(tmp_path: Path) -> None:
 
 
 TEX = r"""\documentclass{article}
-\title{Tool \thanks{Code: \url{https://github.com/t/title}}}
+\title{Tool at github.com/t/title \thanks{Code: \url{https://github.com/t/thanks}}}
 \author{A}
 % \url{https://github.com/commented/out}
 \begin{document}\maketitle
@@ -170,6 +172,7 @@ def test_latex_file_and_eprint_tar(tmp_path: Path) -> None:
     tex.write_text(TEX, "utf-8")
     expected = {
         "t/title": {"title"},
+        "t/thanks": {"first_page"},
         "t/abs": {"abstract"},
         "t/body": {"body"},
         "t/ref": {"references"},
