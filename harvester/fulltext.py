@@ -92,16 +92,17 @@ def locate(
 def _sentences_with_links(text: str) -> Iterable[str]:
     lower = text.lower()
     pos = lower.find("github.")
+    boundary = 0  # a known sentence start at or before pos: scans never overlap (linear)
     while pos >= 0:
-        start = _sentence_start(text, pos)
+        start = _sentence_start(text, max(boundary, pos - 400), pos)
         m = _SENTENCE_END.search(text, pos)
         end = m.start() if m else len(text)
         yield text[start:end]
-        pos = lower.find("github.", max(end, pos + 7))
+        boundary = m.end() if m else len(text)
+        pos = lower.find("github.", max(boundary, pos + 7))
 
 
-def _sentence_start(text: str, pos: int) -> int:
-    floor = max(0, pos - 400)  # bounded look-back keeps this linear on text without full stops
+def _sentence_start(text: str, floor: int, pos: int) -> int:
     start = floor
     for m in _SENTENCE_END.finditer(text, floor, pos):
         start = m.end()

@@ -28,7 +28,7 @@ MAX_SOURCE_BYTES = 64 * 1024 * 1024
 _COMMENT = re.compile(r"(?<!\\)%[^\n]*")
 _TITLE = re.compile(r"\\title\s*(?:\[[^\]\n]{0,500}\])?\s*\{")
 _THANKS = re.compile(r"\\thanks\s*\{")
-_ABSTRACT = re.compile(r"\\begin\{abstract\}(.*?)\\end\{abstract\}", re.S)
+_BEGIN_ABSTRACT, _END_ABSTRACT = "\\begin{abstract}", "\\end{abstract}"
 _FRONT_END = re.compile(r"\\maketitle|\\section\*?\{")
 _BIBLIO = re.compile(r"\\begin\{thebibliography\}.*?(?:\\end\{thebibliography\}|$)", re.S)
 
@@ -93,11 +93,12 @@ def loci(source: str) -> list[Block]:
             )
         blocks.append(Block("title", _THANKS.split(heading, maxsplit=1)[0]))
         text = text[: title.start()] + text[end:]
-    abstract = _ABSTRACT.search(text)
-    if abstract:
-        front_end = abstract.end()
-        blocks.append(Block("abstract", abstract.group(1)))
-        front = text[: abstract.start()]
+    begin = text.find(_BEGIN_ABSTRACT)  # str.find: a regex would rescan per unclosed \begin
+    end = text.find(_END_ABSTRACT, begin) if begin >= 0 else -1
+    if end >= 0:
+        front_end = end + len(_END_ABSTRACT)
+        blocks.append(Block("abstract", text[begin + len(_BEGIN_ABSTRACT) : end]))
+        front = text[:begin]
     else:
         marker = _FRONT_END.search(text)
         front_end = marker.start() if marker else 0

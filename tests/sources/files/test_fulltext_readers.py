@@ -281,3 +281,18 @@ def test_context_is_the_link_line_in_long_pdf_sentences() -> None:
     wrapped = f"{authors}\nQFFT is publicly available at\nhttps://github.com/a/b."
     assert context_of(wrapped, "a/b") == "QFFT is publicly available at https://github.com/a/b."
     assert len(context_of("word " * 500 + "github.com/a/b " + "word " * 500, "a/b")) <= 200
+
+
+@pytest.mark.parametrize(
+    "tex",
+    [
+        "\\begin{abstract}" * 100_000 + " github.com/a/b",
+        "\\title{" + "\\thanks{" * 50_000 + " github.com/a/b",
+        "see github.com/a/b. " + "github. " * 200_000,  # a sentence per hit, none a link
+    ],
+    ids=["unclosed-abstracts", "nested-thanks", "many-sentences"],
+)
+def test_adversarial_latex_is_read(tmp_path: Path, tex: str) -> None:
+    path = tmp_path / "paper.tex"
+    path.write_text("\\documentclass{article}\n" + tex, "utf-8")
+    assert [m.repo for m in _mentions(path)] == ["a/b"]
