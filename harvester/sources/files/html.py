@@ -258,6 +258,7 @@ def read_html(text: str, name: str) -> Iterator[Paper]:
         blocks = [Block("body", b.text) for b in blocks]
     paper_id = _paper_id(page, name)
     source = "arxiv_html" if page.latexml else "page"
-    yield Paper(
-        paper_id=paper_id, source=source, mentions=locate(paper_id, field, blocks, page.anchors)
-    )
+    mentions = locate(paper_id, field, blocks, page.anchors)
+    if not page.latexml:  # code links first: a store keeping one row per repository keeps those
+        mentions = tuple(sorted(mentions, key=lambda m: m.locus != "code_link"))
+    yield Paper(paper_id=paper_id, source=source, mentions=mentions)

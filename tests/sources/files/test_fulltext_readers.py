@@ -296,3 +296,11 @@ def test_adversarial_latex_is_read(tmp_path: Path, tex: str) -> None:
     path = tmp_path / "paper.tex"
     path.write_text("\\documentclass{article}\n" + tex, "utf-8")
     assert [m.repo for m in _mentions(path)] == ["a/b"]
+
+
+def test_page_code_links_come_first(tmp_path: Path) -> None:
+    path = tmp_path / "project.html"
+    path.write_text(
+        '<html><p>see https://github.com/a/b</p><a href="https://github.com/a/b">Code</a>', "utf-8"
+    )
+    assert [m.locus for m in _mentions(path)] == ["code_link", "body"]
