@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -103,8 +104,38 @@ def page_channel(root: Path) -> None:
     print(f"pages: HTML reader {size / seconds / 1e6:.1f} MB/s over {size / 1e6:.1f} MB")
 
 
-def speed(root: Path) -> None:
-    files = sorted(root.glob("*.pdf"))
+def generated(tmp: Path) -> list[Path]:
+    """20 generated 10-page PDFs (tests' minimal writer): dense text, one link per page."""
+    from tests.sources.files.minipdf import line_rect, make_pdf
+
+    words = [
+        "the",
+        "model",
+        "learns",
+        "from",
+        "long",
+        "reasoning",
+        "traces",
+        "and",
+        "short",
+        "answers",
+        "alike",
+    ]
+    paths = []
+    for n in range(20):
+        pages = [
+            [" ".join(words[(i + j) % len(words)] for j in range(14)) for i in range(50)]
+            + [f"Code: https://github.com/owner{n}/repo{p}"]
+            for p in range(10)
+        ]
+        links = [(p, f"https://github.com/owner{n}/repo{p}", line_rect(50)) for p in range(10)]
+        path = tmp / f"gen{n}.pdf"
+        path.write_bytes(make_pdf(pages, links))
+        paths.append(path)
+    return paths
+
+
+def speed(files: list[Path]) -> None:
     total = sum(f.stat().st_size for f in files) / 1e6
 
     def ours() -> None:
@@ -151,7 +182,10 @@ def main() -> None:
     line_breaks(data / "fulltext")
     page_channel(data / "pages")
     print("PDF text + link annotations, 3 real PDFs:")
-    speed(data / "fulltext")
+    speed(sorted((data / "fulltext").glob("*.pdf")))
+    with tempfile.TemporaryDirectory() as tmp:
+        print("PDF text + link annotations, 20 generated 10-page PDFs:")
+        speed(generated(Path(tmp)))
 
 
 if __name__ == "__main__":
