@@ -190,11 +190,15 @@ def find_links(text: str) -> list[Link]:
     return links
 
 
+_LOCUS_FIELDS = frozenset({"title", "abstract"})
+
+
 def mentions_for(paper: Paper) -> list[Mention]:
     """The paper's links, per text field (TEXT_FIELDS order), then its ``hf_github_repo`` value.
 
     ``hf_github_repo`` holds one URL as typed by the authors, so whitespace inside it (line breaks
-    in the real data) is removed before it is read.
+    in the real data) is removed before it is read. A link in the title or abstract field has that
+    field as its ``locus``; the other fields are not parts of a document and carry none.
     """
     sources: list[tuple[str, str | None]] = [(f, getattr(paper, f)) for f in TEXT_FIELDS]
     hf = paper.hf_github_repo
@@ -205,5 +209,9 @@ def mentions_for(paper: Paper) -> list[Mention]:
         for link in find_links(value) if value else ():
             if (key := (link.repo_name, field, link.kind)) not in seen:
                 seen.add(key)
-                mentions.append(Mention(paper.paper_id, link.repo, field, link.url, link.kind))
+                locus = field if field in _LOCUS_FIELDS else None
+                mentions.append(
+                    Mention(paper.paper_id, link.repo, field, link.url, link.kind, locus)
+                )
+    mentions.extend(paper.mentions)  # located by a full-text or page reader (harvester.fulltext)
     return mentions

@@ -52,6 +52,9 @@ class Paper:
     doi: str | None = None
     journal_ref: str | None = None
     license: str | None = None  # the licence URL arXiv records
+    # Mentions a reader has already located (full texts, pages: links with locus and context);
+    # ``links.mentions_for`` passes them through after those found in the text fields.
+    mentions: tuple[Mention, ...] = ()
 
 
 _OWNER_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,38}")
@@ -130,6 +133,10 @@ class Mention:
     source_field: str
     url: str
     kind: Kind = "repo"
+    # Where in the document: title, abstract, first_page, body,
+    # references (a paper); code_link, body (a page). And the sentence or anchor text around it.
+    locus: str | None = None
+    context: str | None = None
 
     @property
     def repo_name(self) -> str:

@@ -14,7 +14,7 @@ from harvester.render import FORMATS, render
 from harvester.sources.files import FORMATS as INPUT_FORMATS
 from harvester.sources.files import read_inputs
 
-COLUMNS = ["paper_id", "repo", "source_field", "url", "kind"]
+COLUMNS = ["paper_id", "repo", "source_field", "url", "kind", "locus", "context"]
 
 
 @app.command()
@@ -34,7 +34,8 @@ def extract(
     ] = None,
 ) -> None:
     """Print the GitHub links found in papers, one row per mention (paper_id, repo as written,
-    source_field, url, kind). No database, no network."""
+    source_field, url, kind, and for full texts and pages where in the document (locus) and the
+    sentence or anchor text around it (context)). No database, no network."""
 
     def body() -> None:
         output_format(fmt)
@@ -42,7 +43,7 @@ def extract(
         out = sys.stdout
         for paper in read_inputs(sources, input_format):
             found = [
-                (m.paper_id, m.repo, m.source_field, m.url, m.kind)
+                (m.paper_id, m.repo, m.source_field, m.url, m.kind, m.locus, m.context)
                 for m in links.mentions_for(paper)
             ]
             if fmt == "jsonl":

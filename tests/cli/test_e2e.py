@@ -162,7 +162,11 @@ def test_extract_seed_prints_exactly_its_ten_repositories(cli: Cli) -> None:
     assert out.code == 0
     lines = [json.loads(line) for line in out.stdout.splitlines()]
     assert len(lines) == 10
-    assert all(set(o) == {"paper_id", "repo", "source_field", "url", "kind"} for o in lines)
+    keys = {"paper_id", "repo", "source_field", "url", "kind", "locus", "context"}
+    assert all(set(o) == keys for o in lines)
+    assert {(o["source_field"], o["locus"], o["context"]) for o in lines} == {
+        ("abstract", "abstract", None)
+    }
     assert {o["repo"] for o in lines} == SEED_REPOS
     assert not cli.db.exists()  # extract never touches a database
 

@@ -9,7 +9,9 @@ Each input is decompressed when it starts with the gzip magic bytes (whatever it
 format is detected from its first 64 KiB (``detect.detect``) unless ``fmt`` forces one of
 ``FORMATS`` for every input. Readers: ``hf_daily`` (HF papers API JSON), ``json``/``jsonl``/``csv``
 (``records``), ``atom`` (arXiv API), ``listing`` (a copied HF listing page), ``snapshot`` (the
-arXiv metadata snapshot, JSONL), ``text``.
+arXiv metadata snapshot, JSONL), ``text``, and the whole documents of ``documents``: ``pdf``,
+``html``, ``latex``, ``tar`` (an arXiv e-print); PDF and tar are recognised by their magic bytes
+before the binary-content check.
 
 Memory: JSONL, CSV and the snapshot are streamed line by line (a 50 MB line is one ``readline``);
 JSON documents and Atom feeds are loaded whole; plain text and listings are one document each,
@@ -37,7 +39,7 @@ from typing import IO, TYPE_CHECKING, BinaryIO, Protocol
 
 from harvester.errors import InputError, UsageError
 from harvester.models import Paper
-from harvester.sources.files import atom, hf_daily, listing, records, snapshot, text
+from harvester.sources.files import atom, documents, hf_daily, listing, records, snapshot, text
 from harvester.sources.files.detect import SNIFF_BYTES, detect
 
 if TYPE_CHECKING:
@@ -47,6 +49,7 @@ __all__ = ["FORMATS", "iter_inputs", "read_inputs", "resolve"]
 
 FORMATS: tuple[str, ...] = (
     "hf_daily", "json", "jsonl", "csv", "atom", "listing", "text", "snapshot",
+    "html", "latex", "pdf", "tar",
 )  # fmt: skip
 STDIN_NAME = "<stdin>"
 GZIP_MAGIC = b"\x1f\x8b"
@@ -150,10 +153,12 @@ def _read_stream(raw: IO[bytes], path: str | None, fmt: str | None) -> Iterator[
         guard = _GzipGuard(gzip.GzipFile(fileobj=_Replay(head, raw), mode="rb"))
         head = _read_upto(guard, SNIFF_BYTES)
         source = guard
-    _check_text(head, gzipped=gzipped)
+    binary = fmt if fmt in ("pdf", "tar") else None if fmt else documents.binary_kind(head)
+    if binary is None:
+        _check_text(head, gzipped=gzipped)
     stream = io.BufferedReader(_Replay(head, source), 1 << 16)
     where = " of the decompressed data" if gzipped else ""
-    kind = fmt or detect(head, path)
+    kind = binary or fmt or detect(head, path)
     yield from _READERS[kind](stream, path, where)
 
 
@@ -242,6 +247,10 @@ _READERS: dict[str, Reader] = {
     "listing": _read_listing,
     "text": _read_text,
     "snapshot": lambda s, _p, w: snapshot.read_lines(iter(s.readline, b""), w),
+    "html": documents.read_html,
+    "latex": documents.read_latex,
+    "pdf": documents.read_pdf,
+    "tar": documents.read_tar,
 }
 
 

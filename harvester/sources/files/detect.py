@@ -3,11 +3,14 @@ only, its name. Pure: no I/O.
 
 Rules, in order (``head`` is up to the first 64 KiB, UTF-8 BOM and leading whitespace ignored):
 
-1. ``<?xml`` or ``<feed`` -> ``atom`` (the Atom reader rejects other XML with a clear message);
+0. (PDF and tar archives are recognised by magic bytes before this: ``documents.binary_kind``.)
+1. an HTML document (``<!DOCTYPE html``, ``<html``, or XHTML: ``<?xml`` then ``<html``/
+   ``<!DOCTYPE html``; a leading comment allowed) -> ``html``.
+2. ``<?xml`` or ``<feed`` -> ``atom`` (the Atom reader rejects other XML with a clear message);
    a first line that is a whole JSON object with ``id`` and a key only the arXiv metadata
    snapshot has (``versions``, ``authors_parsed``, ``update_date``) -> ``snapshot`` (a first
    line longer than ``head``: one starting ``{"id": "`` and naming one of those keys).
-2. ``[`` or ``{`` followed by something JSON can start with, unless a complete JSON value is
+3. ``[`` or ``{`` followed by something JSON can start with, unless a complete JSON value is
    followed by non-JSON text (``[1] Introduction``) -> JSON-ish:
    - the whole input is in ``head`` and parses: an array whose first element is a listing item
      (``{"paper": {...}}``, a ``"{'paper': ..."`` repr string, or a paper object with HF-only
@@ -18,10 +21,11 @@ Rules, in order (``head`` is up to the first 64 KiB, UTF-8 BOM and leading white
    - otherwise peek: ``[`` whose first element parses and is a listing item, or ``{`` starting
      ``{"status"``/``{"paper"`` -> ``hf_daily``; ``{`` with a first line longer than ``head``
      (one huge record) -> ``jsonl`` unless the name ends in ``.json``; else ``json``.
-3. a listing page header ("Daily Papers" + "byAK and the research community") or a ``·`` line
-   followed by a date line -> ``listing``.
-4. the first line is a CSV header (``,``/tab/``;``) naming an id, title or url column -> ``csv``.
-5. the name ends in ``.csv``/``.tsv`` (``.gz`` ignored) -> ``csv`` (whose reader then reports the
+4. a listing page header ("Daily Papers" + "byAK and the research community") or a ``·`` line
+   followed by a date line -> ``listing``; LaTeX (``\\documentclass`` or ``\begin{document}``
+   in ``head``, after the JSON rules so an abstract quoting it stays JSON) -> ``latex``.
+5. the first line is a CSV header (``,``/tab/``;``) naming an id, title or url column -> ``csv``.
+6. the name ends in ``.csv``/``.tsv`` (``.gz`` ignored) -> ``csv`` (whose reader then reports the
    missing id/title column); ``.json``/``.jsonl``/``.ndjson`` likewise; else ``text``.
 """
 
@@ -37,6 +41,10 @@ SNIFF_BYTES = 64 * 1024
 _JSON_START = re.compile(r"""[\[{]\s*(?:["{\[\]}\-\d]|true\b|false\b|null\b)""")
 _SNAPSHOT_START = re.compile(r'\{\s*"id"\s*:\s*"')
 _HF_OBJECT = re.compile(r"""\{\s*"(?:status|paper)"\s*:""")
+_HTML = re.compile(
+    r"(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>])", re.I | re.S
+)
+_LATEX = re.compile(r"\\documentclass\b|\\begin\{document\}")
 
 
 def detect(head: bytes, name: str | None = None) -> str:
@@ -46,6 +54,8 @@ def detect(head: bytes, name: str | None = None) -> str:
     if not complete:  # the last character may be a multi-byte sequence cut in half
         text = text[:-1]
     suffix = _suffix(name)
+    if _HTML.match(text[:4096]):
+        return "html"
     if text.startswith(("<?xml", "<feed")):
         return "atom"
     if text.startswith("{") and _is_snapshot_line(text, complete=complete):
@@ -54,6 +64,8 @@ def detect(head: bytes, name: str | None = None) -> str:
         return _json_kind(text, complete=complete, suffix=suffix)
     if listing.is_listing(text):
         return "listing"
+    if _LATEX.search(text):
+        return "latex"
     first_line, _, _ = text.partition("\n")
     if ("\n" in text or complete) and records.csv_delimiter(first_line) is not None:
         return "csv"
