@@ -73,9 +73,7 @@ def test_placeholder_empty_and_code_repositories_get_their_verdicts(fake: FakeGi
 
     soon = repo(outcomes, "lab/soon")
     assert (soon.verdict, soon.commits, soon.is_empty) == ("placeholder", 1, False)
-    assert soon.verdict_reason == (
-        "1 commit, README only, README says: Code will be released soon"
-    )
+    assert soon.verdict_reason == ("1 commit, README only, README says: Code will be released soon")
     assert soon.readme_bytes == len(b"# Soon\n\n**Code will be released soon.**\n")
     assert (soon.has_license_file, soon.has_runnable, soon.releases) == (False, False, 0)
 
