@@ -21,8 +21,14 @@ would. Fault switches (``fail_rate``, ``hang_rate``, ``reset_rate``, ``truncate_
 ``secondary_every``) are off by default and drawn from ``random.Random(seed)``, a fixed number of
 draws per request, so the N-th request of a run always gets the same fault.
 
+Repositories have contents (``tests.fakefacts``): root files, commits, releases; ``placeholder``,
+``empty`` and ``push_code`` script a repository that holds only a README, one never pushed to,
+and one that gains code. GraphQL charges GitHub's documented cost, computed from each query
+(``graphql_costs``), and keeps every query received (``graphql_queries``) for schema checks.
+
 Deliberate simplifications: selection sets are not interpreted (every repository object carries
-all fields listed in ``_graphql_repo``, so aliases *inside* a selection set are not honoured);
+all fields listed in ``_graphql_repo``, so aliases *inside* a selection set are not honoured,
+except ``object(expression: "HEAD:...")`` aliases, which are read from the query);
 fragments are accepted but not expanded; GraphQL accepts at most 100 ``repository`` fields per
 query; a fork carries no ``parent``/``source`` objects; ``open_issues_count`` doubles as GraphQL
 ``issues.totalCount``.
