@@ -9,6 +9,7 @@ The labels and how they were set: ``tests/placeholder_labels.py``.
 from __future__ import annotations
 
 import sys
+import time
 
 from _common import SHARED
 
@@ -38,11 +39,23 @@ def main() -> int:
             print(f"false negative {paper}")
         else:
             tn += 1
+    texts = [path.read_text("utf-8", errors="replace") for path in files]
+    size = sum(len(t.encode()) for t in texts)
+    start = time.perf_counter()
+    rounds = 5
+    for _ in range(rounds):
+        for text in texts:
+            readme_promise(text)
+    took = (time.perf_counter() - start) / rounds
     precision = tp / (tp + fp) if tp + fp else 0.0
     recall = tp / (tp + fn) if tp + fn else 0.0
     print(
         f"{len(files)} READMEs, {len(PROMISE)} labelled promise: tp {tp}, fp {fp}, fn {fn}, "
         f"tn {tn}; precision {precision:.2f}, recall {recall:.2f}"
+    )
+    print(
+        f"speed: {size / took / 1e6:.1f} MB/s, {took / len(texts) * 1000:.2f} ms per README "
+        f"(mean of {rounds} rounds over {size / 1e6:.1f} MB)"
     )
     return 0
 

@@ -139,34 +139,41 @@ def root_facts(entries: Sequence[Entry]) -> RootFacts:
 
 # -- the README rule ---------------------------------------------------------------------------
 
-_CODE = r"\b(?:code|codes|source\s+code|implementation)\b"
-_REST = r"[^.!?\n<]{0,40}"  # the rest of the sentence, for the reason
-_PROMISES = (
+# The README is matched as UTF-8 bytes, lowercased (ASCII only, so offsets do not move): str
+# regexes and str.lower() on READMEs full of emoji (4-byte strings) ran at ~2 MB/s, this at ~20
+# (benchmarks/placeholder.py prints it). Quotes come from the original bytes.
+_CODE = rb"\b(?:code|codes|source\s+code|implementation)\b"
+_REST = rb"[^.!?\n<]{0,40}"  # the rest of the sentence, for the reason
+# Tried only where "code" or "implementation" starts (found by bytes.find).
+_PROMISE = re.compile(
+    rb"(?<!\w)(?:codes?|implementation)\b(?:"
     # "code will be released soon", "codes will be made publicly available", "code to be released"
-    re.compile(
-        _CODE + r"[^.!?\n]{0,60}?\b(?:will|would|shall|to)\s+be\s+(?:released|available|made\s+"
-        r"(?:publicly\s+)?available|open[- ]?sourced?|uploaded|public|published)" + _REST,
-        re.IGNORECASE,
-    ),
+    rb"[^.!?\n]{0,60}?\b(?:will|would|shall|to)\s+be\s+(?:released|available|made\s+"
+    rb"(?:publicly\s+)?available|open[- ]?sourced?|uploaded|public|published)"
     # "code coming soon", "code will come soon"
-    re.compile(_CODE + r"[^.!?\n]{0,40}?\b(?:coming|come)\s+soon" + _REST, re.IGNORECASE),
+    rb"|[^.!?\n]{0,40}?\b(?:coming|come)\s+soon"
     # "code is under review and not yet publicly accessible"
-    re.compile(
-        _CODE + r"[^.!?\n]{0,40}?\b(?:not\s+yet\s+(?:publicly\s+)?(?:available|accessible|"
-        r"released|public)|under\s+review)" + _REST,
-        re.IGNORECASE,
-    ),
+    rb"|[^.!?\n]{0,40}?\b(?:not\s+yet\s+(?:publicly\s+)?(?:available|accessible|released|public)"
+    rb"|under\s+review))" + _REST
 )
-_TODO_OPEN = re.compile(r"^\s*[-*+]\s*\[ \]\s*(.*" + _CODE + r".*)$", re.IGNORECASE | re.MULTILINE)
-_TODO_DONE = re.compile(r"^\s*[-*+]\s*\[[xX]\]\s*.*" + _CODE, re.IGNORECASE | re.MULTILINE)
+_KEYWORDS = (b"code", b"implementation")
+# One of these ends every promise sentence: a window without any cannot hold one.
+_LAST_WORDS = (b"releas", b"availab", b"open", b"upload", b"public", b"soon", b"yet", b"review")
+_TODO_OPEN = re.compile(rb"^[ \t]*[-*+][ \t]*\[ \][ \t]*([^\n]*" + _CODE + rb"[^\n]*)", re.M)
+_TODO_DONE = re.compile(rb"^[ \t]*[-*+][ \t]*\[x\][^\n]*" + _CODE, re.M)
 # The README shows how to run code that is there: then a promise is about more code.
 _USAGE = re.compile(
-    r"\bpip\s+install\b|\bpython3?\s+(?:-m\s+)?[\w./-]+\.py\b|\bpython3?\s+-m\s+\w|"
-    r"\bbash\s+[\w./-]+\.sh\b|\bsh\s+[\w./-]+\.sh\b|\bconda\s+(?:env\s+)?create\b|\btorchrun\b|"
-    r"\baccelerate\s+launch\b|\buv\s+(?:sync|run|pip)\b|\bnpm\s+(?:install|run)\b|\bdocker\s+run\b",
-    re.IGNORECASE,
+    rb"\bpip\s+install\b|\bpython3?\s+(?:-m\s+)?[\w./-]+\.py\b|\bpython3?\s+-m\s+\w|"
+    rb"\bbash\s+[\w./-]+\.sh\b|\bsh\s+[\w./-]+\.sh\b|\bconda\s+(?:env\s+)?create\b|\btorchrun\b|"
+    rb"\baccelerate\s+launch\b|\buv\s+(?:sync|run|pip)\b|\bnpm\s+(?:install|run)\b|\bdocker\s+run\b"
 )
-_MARKUP = re.compile(r"<[^>\n]*>|[*_`~#>|]+")
+_TAG = re.compile(rb"<[^>\n]*>")
+_DROP = bytes.maketrans(b"*_`~#>|", b"       ")
+
+
+def _plain(data: bytes) -> bytes:
+    """Markup (HTML tags, emphasis, headings, quotes, tables) blanked out, length kept."""
+    return _TAG.sub(lambda m: b" " * len(m.group()), data).translate(_DROP)
 
 
 def readme_promise(text: str | None) -> str | None:
@@ -178,16 +185,34 @@ def readme_promise(text: str | None) -> str | None:
     command that runs code (``pip install``, ``python x.py``, ``bash x.sh``, ...)."""
     if not text:
         return None
-    plain = _MARKUP.sub(" ", text)
-    if _USAGE.search(plain):
+    data = text.encode("utf-8", "replace")
+    lower = data.lower()
+    said = _first_promise(data, lower)
+    if said is None and b"[ ]" in data:
+        todo = _TODO_OPEN.search(lower)
+        if todo and not _TODO_DONE.search(lower):
+            said = b"to do: " + _plain(data[todo.start(1) : todo.end(1)])
+    if said is None or _USAGE.search(lower):
         return None
-    for pattern in _PROMISES:
-        found = pattern.search(plain)
+    return _squash(said.decode("utf-8", "ignore"))
+
+
+def _first_promise(data: bytes, lower: bytes) -> bytes | None:
+    """The first promise sentence. Markup is blanked only in the window after each "code" or
+    "implementation" that some promise could end in."""
+    starts: list[int] = []
+    for word in _KEYWORDS:
+        at = lower.find(word)
+        while at >= 0:
+            starts.append(at)
+            at = lower.find(word, at + 1)
+    for at in sorted(starts):
+        if not any(word in lower[at : at + 200] for word in _LAST_WORDS):
+            continue
+        low = max(0, at - 1)  # one byte before, for the word boundary
+        found = _PROMISE.match(_plain(lower[low : at + 200]), at - low)
         if found:
-            return _squash(found.group(0))
-    todo = _TODO_OPEN.search(text)
-    if todo and not _TODO_DONE.search(text):
-        return _squash("to do: " + _MARKUP.sub(" ", todo.group(1)))
+            return _plain(data[low + found.start() : low + found.end()])
     return None
 
 
