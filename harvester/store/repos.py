@@ -18,6 +18,20 @@ from harvester.store import bulk, runs, statements
 
 _SQL = statements.group("repos")
 
+# Is the code there (schema 0005; harvester/placeholder.py): null when not read.
+FACT_COLUMNS = (
+    "disk_usage",
+    "is_empty",
+    "commits",
+    "last_commit_at",
+    "releases",
+    "latest_release",
+    "latest_release_at",
+    "has_citation",
+    "has_license_file",
+    "has_runnable",
+    "readme_bytes",
+)
 REPO_COLUMNS = (
     "repo_id",
     "full_name",
@@ -37,28 +51,19 @@ REPO_COLUMNS = (
     "is_fork",
     "etag",
     "fetched_at",
-    *(
-        FACT_COLUMNS := (
-            "disk_usage",
-            "is_empty",
-            "commits",
-            "last_commit_at",
-            "releases",
-            "latest_release",
-            "latest_release_at",
-            "has_citation",
-            "has_license_file",
-            "has_runnable",
-            "readme_bytes",
-        )
-    ),
+    *FACT_COLUMNS,
     "verdict",
     "verdict_reason",
 )
-# A fetch that could not read a fact (REST reads only the size) keeps the one last read, and an
-# `unknown` verdict does not replace a known one; the snapshot still records what this fetch
+# A fetch that could not judge (verdict `unknown`: REST reads only the size) keeps the facts and
+# the verdict last read with a token, and updates what it did read; a fetch that judged replaces
+# them all (a null there is a fact: no release, no commit). The snapshot records what each fetch
 # saw (sql/repos.sql: snapshots), so the history stays honest.
-_KEEP_KNOWN = {c: f"coalesce(EXCLUDED.{c}, repos.{c})" for c in FACT_COLUMNS} | {
+_KEEP_KNOWN = {
+    c: f"CASE WHEN EXCLUDED.verdict = 'unknown' THEN coalesce(EXCLUDED.{c}, repos.{c}) "
+    f"ELSE EXCLUDED.{c} END"
+    for c in FACT_COLUMNS
+} | {
     c: f"CASE WHEN EXCLUDED.verdict = 'unknown' THEN repos.{c} ELSE EXCLUDED.{c} END"
     for c in ("verdict", "verdict_reason")
 }

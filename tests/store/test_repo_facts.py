@@ -119,3 +119,12 @@ def test_a_rest_fetch_keeps_the_known_facts_and_its_snapshot_says_unknown(
         (None,),
     ]
     assert one(store, "SELECT verdict FROM repos") == ("placeholder",)
+
+
+def test_a_fetch_that_judged_replaces_every_fact_even_with_none(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the release was deleted: a null latest tag is a fact, not a gap to fill from before
+    gone = dataclasses.replace(CODE, releases=0, latest_release=None)
+    store = fetch_all(tmp_path, monkeypatch, [ok(CODE), ok(gone)])
+    assert one(store, "SELECT releases, latest_release, verdict FROM repos") == (0, None, "code")
