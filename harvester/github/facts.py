@@ -27,7 +27,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from harvester.placeholder import Entry, root_facts, verdict
+from harvester.placeholder import Entry, RootFacts, root_facts, verdict
 
 # Spellings of the README fetched in the main query (GitHub's lookup is case-sensitive).
 README_ALIASES: dict[str, str] = {
@@ -135,7 +135,7 @@ def facts_from_graphql(node: Mapping[str, Any]) -> tuple[dict[str, Any], str | N
     return facts, text
 
 
-def _readme_bytes(root: Any, node: Mapping[str, Any], name: str | None) -> int | None:
+def _readme_bytes(root: RootFacts | None, node: Mapping[str, Any], name: str | None) -> int | None:
     if root is None:
         return None
     if root.readme is None:
