@@ -21,6 +21,7 @@ HISTORY_LINES = 8
 # {top} up to HISTORY_LINES), and so does `since`, given to every one of them when set.
 CHART_REPORTS: dict[str, tuple[str, dict[str, str]]] = {
     chart.AVAILABILITY: ("code_availability", {"grain": "{grain}"}),
+    chart.CODE_THERE: ("repo_practices", {"grain": "{grain}"}),
     chart.HISTORY: ("star_history", {"top": "{lines}"}),
     chart.AFTER: ("stars_after_publication", {}),
     chart.STARS: ("star_distribution", {}),

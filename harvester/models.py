@@ -172,6 +172,21 @@ class RepoStats:
     updated_at: dt.datetime | None = None
     archived: bool = False
     is_fork: bool = False
+    # Is the code there (issue 13; see harvester/placeholder.py). None: not known, e.g. the REST
+    # path, which reads no root listing, commits or releases.
+    disk_usage: int | None = None  # kilobytes, as GitHub reports it
+    is_empty: bool | None = None  # no commits at all
+    commits: int | None = None  # on the default branch
+    last_commit_at: dt.datetime | None = None  # committed date of the default branch's head
+    releases: int | None = None
+    latest_release: str | None = None  # tag of the newest release
+    latest_release_at: dt.datetime | None = None  # published (or created, for a draft)
+    has_citation: bool | None = None  # CITATION.cff in the root
+    has_license_file: bool | None = None  # LICENSE*, LICENCE*, COPYING* in the root
+    has_runnable: bool | None = None  # requirements.txt, pyproject.toml, environment.yml, setup.py
+    readme_bytes: int | None = None  # size of the root README, whatever its name
+    verdict: str = "unknown"  # code / placeholder / empty / unknown
+    verdict_reason: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

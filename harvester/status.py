@@ -36,6 +36,7 @@ def database_rows(info: dict[str, Any]) -> list[tuple[str, Any]]:
         ("papers with a repository", info["papers_with_repo"]),
         ("mentions", info["mentions"]),
         ("repositories", info["repos"]),
+        *placeholder_rows(info.get("verdicts") or {}),
         *[(f"names {s}", n) for s, n in names.items()],
         ("snapshots", info["snapshots"]),
         ("first snapshot", first),
@@ -56,6 +57,24 @@ def database_rows(info: dict[str, Any]) -> list[tuple[str, Any]]:
     if pending:
         rows.append(("to do", f"{pending} names to fetch: run `harvester refresh`"))
     return rows
+
+
+def placeholder_rows(verdicts: dict[str, int]) -> list[tuple[str, Any]]:
+    """The placeholder share: of the repositories whose facts were read, how many hold no code
+    (``placeholder`` or ``empty``; see docs/placeholder.md)."""
+    if not verdicts:
+        return []
+    judged = sum(n for v, n in verdicts.items() if v != "unknown")
+    none = verdicts.get("placeholder", 0) + verdicts.get("empty", 0)
+    share = f"{100 * none / judged:.1f}%" if judged else "-"
+    value = (
+        f"{share} of {judged:,} judged repositories hold no code yet: "
+        f"{verdicts.get('placeholder', 0):,} placeholder, {verdicts.get('empty', 0):,} empty"
+    )
+    unknown = verdicts.get("unknown", 0)
+    if unknown:
+        value += f"; {unknown:,} not judged (fetched without a token or before schema 5)"
+    return [("placeholder share", value)]
 
 
 def _took(delta: dt.timedelta) -> str:

@@ -21,8 +21,14 @@ would. Fault switches (``fail_rate``, ``hang_rate``, ``reset_rate``, ``truncate_
 ``secondary_every``) are off by default and drawn from ``random.Random(seed)``, a fixed number of
 draws per request, so the N-th request of a run always gets the same fault.
 
+Repositories have contents (``tests.fakefacts``): root files, commits, releases; ``placeholder``,
+``empty`` and ``push_code`` script a repository that holds only a README, one never pushed to,
+and one that gains code. GraphQL charges GitHub's documented cost, computed from each query
+(``graphql_costs``), and keeps every query received (``graphql_queries``) for schema checks.
+
 Deliberate simplifications: selection sets are not interpreted (every repository object carries
-all fields listed in ``_graphql_repo``, so aliases *inside* a selection set are not honoured);
+all fields listed in ``_graphql_repo``, so aliases *inside* a selection set are not honoured,
+except ``object(expression: "HEAD:...")`` aliases, which are read from the query);
 fragments are accepted but not expanded; GraphQL accepts at most 100 ``repository`` fields per
 query; a fork carries no ``parent``/``source`` objects; ``open_issues_count`` doubles as GraphQL
 ``issues.totalCount``.
@@ -50,6 +56,8 @@ from datetime import UTC, datetime
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, NamedTuple, Protocol, Self, cast
+
+from tests.fakefacts import generated_facts, graphql_facts, query_cost
 
 __all__ = ["FakeGitHub", "is_valid_name"]
 
@@ -133,7 +141,7 @@ _DESCRIPTIONS = (
 _T_FIRST = 1_325_376_000  # 2012-01-01: earliest generated created_at
 _T_CREATED_MAX = 1_748_736_000  # 2025-06-01
 _T_PUSHED_MAX = 1_767_225_600  # 2026-01-01
-_DATE_FIELDS = frozenset({"created_at", "updated_at", "pushed_at"})
+_DATE_FIELDS = frozenset({"created_at", "updated_at", "pushed_at", "last_commit_at"})
 _FIELD_ALIASES = {
     "stars": "stargazers_count",
     "forks": "forks_count",
@@ -297,6 +305,8 @@ def _generate(owner: str, name: str) -> dict[str, Any]:
         "created_at": _iso(created),
         "updated_at": _iso(updated),
         "pushed_at": _iso(pushed),
+        # contents (tests.fakefacts): root files, commits, releases
+        **generated_facts(name, u, _iso(pushed), _LICENSE_POOL[int(u[5] * len(_LICENSE_POOL))]),
     }
 
 
@@ -315,6 +325,8 @@ def _apply_fields(rec: dict[str, Any], fields: Mapping[str, Any]) -> None:
             raise TypeError("license is an SPDX id such as 'MIT', or None")
         elif key == "topics":
             value = list(value)
+        elif key in ("files", "releases"):
+            value = dict(value) if key == "files" else [dict(r) for r in value]
         elif key == "id":
             value = int(value)
         rec[key] = value
@@ -413,8 +425,9 @@ def _rest_repo(rec: dict[str, Any], api: str, html: str, authed: bool) -> dict[s
     return d
 
 
-def _graphql_repo(rec: dict[str, Any], html: str) -> dict[str, Any]:
-    """Every Repository field a client may select (selection sets are not interpreted)."""
+def _graphql_repo(rec: dict[str, Any], html: str, query: str = "") -> dict[str, Any]:
+    """Every Repository field a client may select (selection sets are not interpreted; the
+    ``object(expression:)`` aliases are read from ``query``: tests.fakefacts)."""
     spdx = rec["license"]
     license_info = None
     if spdx is not None:
@@ -445,7 +458,6 @@ def _graphql_repo(rec: dict[str, Any], html: str) -> dict[str, Any]:
             "totalCount": len(topics),
             "nodes": [{"topic": {"name": t}} for t in topics],
         },
-        "defaultBranchRef": {"name": rec["default_branch"]},
         "diskUsage": rec["size"],
         "createdAt": rec["created_at"],
         "pushedAt": rec["pushed_at"],
@@ -455,6 +467,7 @@ def _graphql_repo(rec: dict[str, Any], html: str) -> dict[str, Any]:
         "isPrivate": rec["private"],
         "isDisabled": rec["disabled"],
         "visibility": rec["visibility"].upper(),
+        **graphql_facts(rec, query),
     }
 
 
@@ -881,6 +894,8 @@ class FakeGitHub:
         self.requests = 0
         self.rest_requests = 0
         self.graphql_requests = 0
+        self.graphql_queries: list[str] = []  # every query received, to validate against the schema
+        self.graphql_costs: list[int] = []  # points charged per query (tests.fakefacts.query_cost)
         self.not_modified = 0
         self.requests_by_path: collections.Counter[str] = collections.Counter()
         self.connections = 0  # TCP connections accepted (keep-alive reuses them)
@@ -1024,6 +1039,36 @@ class FakeGitHub:
             _apply_fields(rec, changes)
             if "updated_at" not in changes:
                 rec["updated_at"] = _iso(max(time.time(), _parse_iso(rec["updated_at"]) + 1))
+
+    def placeholder(self, full_name: str, readme: str = "# Soon\n\nCode coming soon.\n") -> None:
+        """Make a repository a placeholder: one commit, a README and nothing else."""
+        self.touch(full_name, files={"README.md": readme}, commits=1, releases=[], is_empty=False)
+
+    def empty(self, full_name: str) -> None:
+        """Make a repository empty: created, never pushed to."""
+        self.touch(full_name, files={}, commits=0, releases=[], is_empty=True, size=0)
+
+    def push_code(
+        self, full_name: str, when: datetime | None = None, release: str | None = None
+    ) -> None:
+        """Push code to a repository (a placeholder gains it), optionally tagging a release."""
+        with self._lock:
+            rec = self._admin_lookup(full_name)
+            at = (when or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+            files = dict(rec["files"]) | {
+                "train.py": "print('train')\n",
+                "requirements.txt": "torch\n",
+            }
+            releases = ([{"tag": release, "published_at": at}] if release else []) + rec["releases"]
+        self.touch(
+            full_name,
+            files=files,
+            commits=int(rec["commits"]) + 5,
+            last_commit_at=at,
+            pushed_at=at,
+            releases=releases,
+            is_empty=False,
+        )
 
     def reset_counters(self) -> None:
         with self._lock:
@@ -1338,6 +1383,8 @@ class FakeGitHub:
             )
         query = payload.get("query")
         variables = payload.get("variables") or {}
+        if isinstance(query, str):
+            self.graphql_queries.append(query)
         if not isinstance(query, str):
             message = "A query attribute must be specified and must be a string."
             return reply(200, {"errors": [{"message": message}]})
@@ -1354,7 +1401,8 @@ class FakeGitHub:
                 f"maximum limit of {MAX_ALIASES}."
             )
             return reply(200, {"errors": [{"type": "MAX_NODE_LIMIT_EXCEEDED", "message": message}]})
-        cost = max(1, math.ceil(n_repos / 100))
+        cost, _ = query_cost(query)  # GitHub's documented rule, from the query received
+        self.graphql_costs.append(cost)
         if budget.remaining < cost:
             error = {
                 "type": self.graphql_rate_limit_type,
@@ -1370,7 +1418,7 @@ class FakeGitHub:
         for f in fields:
             if f.name == "repository":
                 rec = self._graphql_lookup(f.owner, f.repo)
-                data[f.key] = None if rec is None else _graphql_repo(rec, html)
+                data[f.key] = None if rec is None else _graphql_repo(rec, html, query)
                 if rec is None:
                     errors.append(
                         {

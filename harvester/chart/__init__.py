@@ -23,6 +23,7 @@ from harvester.chart.page import Section, Table, data_table, page, pct
 from harvester.chart.sections import (
     AFTER,
     AVAILABILITY,
+    CODE_THERE,
     HISTORY,
     LANGUAGES,
     LINKS,
@@ -36,6 +37,7 @@ from harvester.chart.svg import compact, fmt_int, log_ticks, nice_ticks
 __all__ = [
     "AFTER",
     "AVAILABILITY",
+    "CODE_THERE",
     "HISTORY",
     "LANGUAGES",
     "LINKS",

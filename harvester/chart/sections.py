@@ -14,6 +14,7 @@ from harvester.chart.svg import BLUE, DASH, GREEN, SKY, compact, fmt_int, num
 # The reports each chart draws (see ``dashboard.CHART_REPORTS``), by key.
 AVAILABILITY, STARS, LINKS, TOP, LANGUAGES = "availability", "stars", "links", "top", "languages"
 HISTORY, AFTER = "history", "after_publication"
+CODE_THERE = "code_there"
 
 
 def dashboard_html(
@@ -24,7 +25,7 @@ def dashboard_html(
     grain: str,
     since: str | None = None,
 ) -> str:
-    """The whole page from the seven reports' results."""
+    """The whole page from the eight reports' results."""
     availability = tables[AVAILABILITY].records()
     stars = tables[STARS].records()
     links = tables[LINKS].records()
@@ -45,6 +46,10 @@ def dashboard_html(
         ("repositories with stats", fmt_int(repos)),
     ]
     periods = [r["period"] for r in availability]
+    there = tables[CODE_THERE].records()
+    judged = sum(num(r["repos"]) for r in there)
+    no_code = judged - sum(num(r["with_code"]) for r in there)
+    cards.append(("linked repositories hold no code", pct(no_code, judged)))
     sections = [
         Section(
             AVAILABILITY,
@@ -63,6 +68,27 @@ def dashboard_html(
                 unit="papers",
             ),
             data_table(tables[AVAILABILITY]),
+        ),
+        Section(
+            CODE_THERE,
+            "Is the code there?",
+            f"Repositories papers link in their text or declare on Hugging Face, per {grain} of "
+            "publication (of the first paper linking each), whose contents were read with a "
+            "token: how many hold code, and how many hold something runnable "
+            "(requirements.txt, pyproject.toml, environment.yml, setup.py). The rest are "
+            f"placeholders or empty: {pct(no_code, judged)} overall (harvester report "
+            "placeholder_repos lists them; docs/placeholder.md has the rules).",
+            columns_over_time(
+                CODE_THERE,
+                [r["period"] for r in there],
+                [
+                    ("repositories", "#C7D3E0", [r["repos"] for r in there]),
+                    ("hold code", SKY, [r["with_code"] for r in there]),
+                    ("something runnable", BLUE, [r["runnable"] for r in there]),
+                ],
+                unit="repositories",
+            ),
+            data_table(tables[CODE_THERE]),
         ),
         Section(
             HISTORY,
@@ -151,7 +177,7 @@ def dashboard_html(
         f"{database} · generated {when}" + (f" · papers published since {since}" if since else ""),
         cards,
         sections,
-        "Made by harvester chart from the reports code_availability, star_history, "
+        "Made by harvester chart from the reports code_availability, repo_practices, star_history, "
         "stars_after_publication, star_distribution, name_status, top_repos and languages "
         "(harvester report NAME shows each one). "
         "This page needs no network: the charts are inline SVG.",

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Protocol
 
+from harvester.github.facts import query_cost
 from harvester.github.parse import MAX_BATCH, RateInfo
 
 
@@ -169,8 +170,10 @@ def plan(
     None when unknown). ``free`` names have an ETag and may answer 304 at no cost."""
     resource = "graphql" if graphql else "core"
     if graphql:
-        requests = math.ceil(names / max(1, min(batch_size, MAX_BATCH)))
-        points = requests  # about one point per query of <= 100 repositories
+        size = max(1, min(batch_size, MAX_BATCH))
+        requests = math.ceil(names / size)
+        full, rest = divmod(names, size)  # GitHub's rule per query (facts.query_cost)
+        points = full * query_cost(size) + (query_cost(rest) if rest else 0)
     else:
         requests = names
         points = max(0, names - free)

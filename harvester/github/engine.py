@@ -13,6 +13,9 @@
   GitHub that cannot be reached at all stops the job (resumable) rather than marking names.
 * Serial by default, as GitHub asks of API clients; ``concurrency`` > 1 runs that many
   requests at once (faster, but more likely to trip secondary limits).
+* READMEs: the GraphQL batch reads each repository's README for the placeholder verdict; a
+  ``readme_hook(repo, text)`` sees each one (e.g. to look for a back-link to the paper) without a
+  second fetch. It runs on the thread that fetched the batch; the text is never stored.
 
 All waiting goes through the injected ``sleep`` so tests run without real delays.
 """
@@ -20,7 +23,6 @@ All waiting goes through the injected ``sleep`` so tests run without real delays
 from __future__ import annotations
 
 import datetime as dt
-import math
 import random
 import threading
 import time
@@ -38,10 +40,12 @@ from harvester.github.budget import (
     StopFetching,
     utcnow,
 )
+from harvester.github.facts import query_cost
 from harvester.github.graphql import GraphQLClient
 from harvester.github.parse import (
     MAX_BATCH,
     RATE_LIMIT_TYPES,
+    ReadmeHook,
     build_query,
     outcome_from_rest,
     parse_graphql,
@@ -90,8 +94,10 @@ class Engine:
         sleep: Callable[[float], None] = time.sleep,
         now: Callable[[], dt.datetime] = utcnow,
         rng: random.Random | None = None,
+        readme_hook: ReadmeHook | None = None,
     ) -> None:
         self.rest = rest
+        self.readme_hook = readme_hook
         self.graphql = graphql
         self.options = options or EngineOptions()
         self.reporter = reporter or SilentReporter()
@@ -301,7 +307,7 @@ class Engine:
         assert self.graphql is not None
         client = self.graphql
         document = build_query(names)
-        cost = max(1, math.ceil(len(names) / MAX_BATCH))
+        cost = query_cost(len(names))
         reply = self._call("graphql", cost, lambda: client.query(document))
         if reply.status >= 500 or reply.payload is None:
             return self._split(names, f"GraphQL HTTP {reply.status}")
@@ -311,6 +317,9 @@ class Engine:
         batch = parse_graphql(len(names), reply.payload)
         if batch.rate is not None:
             self.budget.update(batch.rate)
+        if self.readme_hook is not None:
+            for index, text in batch.readmes.items():
+                self.readme_hook(batch.found[index], text)
         if batch.fatal and not batch.found and not batch.missing:
             lowered = batch.fatal.lower()
             if "timeout" in lowered or "something went wrong" in lowered:

@@ -3,7 +3,8 @@
 * ``build_query`` writes one GraphQL document with up to 100 aliased ``repository`` fields.
 * ``parse_graphql`` splits a response into found repositories and per-alias failures, keeping
   the partial ``data`` when some aliases failed (GitHub answers HTTP 200 with ``errors``).
-* ``repo_from_rest`` / ``repo_from_graphql`` build a :class:`RepoStats` from either API.
+* ``repo_from_rest`` / ``repo_from_graphql`` build a :class:`RepoStats` from either API (the
+  is-the-code-there facts and the verdict: ``facts``; REST has none of them but the size).
 * ``rate_from_headers`` / ``rate_from_graphql`` read the budget GitHub reports.
 """
 
@@ -11,22 +12,33 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from harvester.github.facts import FACT_FIELDS, facts_from_graphql
 from harvester.github.transport import Reply
 from harvester.models import Outcome, RepoStats, Status, name_key
 
-REPO_FIELDS = """
+REPO_FIELDS = (
+    """
   databaseId nameWithOwner stargazerCount forkCount
   watchers { totalCount } issues(states: OPEN) { totalCount }
   primaryLanguage { name } licenseInfo { spdxId name }
   repositoryTopics(first: 20) { nodes { topic { name } } }
   description homepageUrl createdAt pushedAt updatedAt isArchived isFork
 """.strip()
+    + "\n  "
+    + FACT_FIELDS
+)
+
+# What the REST path says about the facts it cannot read (one more request per repository for
+# the root listing would spend the unauthenticated 60/hour twice as fast).
+REST_UNKNOWN = "REST: no root listing, commits or releases (a token gives them, via GraphQL)"
 
 MAX_BATCH = 100
+# Sees each README the batch read: (the repository, its text). See engine.Engine.
+ReadmeHook = Callable[[RepoStats, str], None]
 # GitHub documents RATE_LIMITED; clients have also seen RATE_LIMIT (githubkit#271, 2026).
 RATE_LIMIT_TYPES = frozenset({"RATE_LIMITED", "RATE_LIMIT"})
 
@@ -75,6 +87,12 @@ def _str(value: Any) -> str | None:
 
 
 def repo_from_graphql(node: Mapping[str, Any]) -> RepoStats:
+    return readme_and_repo(node)[0]
+
+
+def readme_and_repo(node: Mapping[str, Any]) -> tuple[RepoStats, str | None]:
+    """The repository and its README's text (for the verdict and the README hook only)."""
+    facts, readme = facts_from_graphql(node)
     lic = node.get("licenseInfo") or {}
     lang = node.get("primaryLanguage") or {}
     topics_node = node.get("repositoryTopics") or {}
@@ -101,7 +119,8 @@ def repo_from_graphql(node: Mapping[str, Any]) -> RepoStats:
         updated_at=_ts(node.get("updatedAt")),
         archived=bool(node.get("isArchived")),
         is_fork=bool(node.get("isFork")),
-    )
+        **facts,
+    ), readme
 
 
 def repo_from_rest(data: Mapping[str, Any]) -> RepoStats:
@@ -126,6 +145,9 @@ def repo_from_rest(data: Mapping[str, Any]) -> RepoStats:
         updated_at=_ts(data.get("updated_at")),
         archived=bool(data.get("archived")),
         is_fork=bool(data.get("fork")),
+        disk_usage=_int(data.get("size")),
+        verdict="unknown",
+        verdict_reason=REST_UNKNOWN,
     )
 
 
@@ -189,6 +211,7 @@ class GraphQLBatch:
     """A parsed GraphQL answer for one batch."""
 
     found: dict[int, RepoStats] = field(default_factory=dict)  # index in batch -> repo
+    readmes: dict[int, str] = field(default_factory=dict)  # index -> README text (not stored)
     missing: dict[int, str] = field(default_factory=dict)  # NOT_FOUND: index -> message
     failed: dict[int, str] = field(default_factory=dict)  # other per-alias errors
     rate: RateInfo | None = None
@@ -224,9 +247,12 @@ def parse_graphql(count: int, payload: Any) -> GraphQLBatch:
         node = data.get(alias(i))
         if isinstance(node, dict) and node.get("databaseId") is not None:
             try:
-                out.found[i] = repo_from_graphql(node)
+                out.found[i], readme = readme_and_repo(node)
             except (KeyError, TypeError, ValueError) as exc:
                 out.failed[i] = f"unreadable repository data: {exc}"
+                continue
+            if readme is not None:
+                out.readmes[i] = readme
         elif not (i in out.missing or i in out.failed or out.rate_limited or out.fatal):
             out.failed[i] = "no data returned for this repository"
     return out

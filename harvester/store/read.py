@@ -16,6 +16,7 @@ from harvester.store.connection import first_line, interrupted
 from harvester.store.runs import CURSORS_SINCE
 
 _SQL = statements.group("read")
+VERDICTS_SINCE = 5  # schema 0005_repo_facts: repos.verdict
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +72,7 @@ def summary(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     last_runs = con.execute(_SQL["last_runs"]).fetchall()
     version = migrate.current_version(con)
     cursors = con.execute(_SQL["cursors"]).fetchall() if version >= CURSORS_SINCE else []
+    verdicts = dict(con.execute(_SQL["verdicts"]).fetchall()) if version >= VERDICTS_SINCE else {}
     return {
         "schema_version": version,
         "papers": papers,
@@ -82,6 +84,7 @@ def summary(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
         "snapshot_span": (snap[1], snap[2]),
         "runs": last_runs,
         "cursors": cursors,
+        "verdicts": verdicts,
     }
 
 

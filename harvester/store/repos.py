@@ -18,6 +18,20 @@ from harvester.store import bulk, runs, statements
 
 _SQL = statements.group("repos")
 
+# Is the code there (schema 0005; harvester/placeholder.py): null when not read.
+FACT_COLUMNS = (
+    "disk_usage",
+    "is_empty",
+    "commits",
+    "last_commit_at",
+    "releases",
+    "latest_release",
+    "latest_release_at",
+    "has_citation",
+    "has_license_file",
+    "has_runnable",
+    "readme_bytes",
+)
 REPO_COLUMNS = (
     "repo_id",
     "full_name",
@@ -37,10 +51,26 @@ REPO_COLUMNS = (
     "is_fork",
     "etag",
     "fetched_at",
+    *FACT_COLUMNS,
+    "verdict",
+    "verdict_reason",
 )
+# A fetch that could not judge (verdict `unknown`: REST reads only the size) keeps the facts and
+# the verdict last read with a token, and updates what it did read; a fetch that judged replaces
+# them all (a null there is a fact: no release, no commit). The snapshot records what each fetch
+# saw (sql/repos.sql: snapshots), so the history stays honest.
+_KEEP_KNOWN = {
+    c: f"CASE WHEN EXCLUDED.verdict = 'unknown' THEN coalesce(EXCLUDED.{c}, repos.{c}) "
+    f"ELSE EXCLUDED.{c} END"
+    for c in FACT_COLUMNS
+} | {
+    c: f"CASE WHEN EXCLUDED.verdict = 'unknown' THEN repos.{c} ELSE EXCLUDED.{c} END"
+    for c in ("verdict", "verdict_reason")
+}
 _UPSERT_REPOS = (
-    "INSERT INTO repos SELECT * FROM stage_repos ON CONFLICT (repo_id) DO UPDATE SET "
-    + ", ".join(f"{c} = EXCLUDED.{c}" for c in REPO_COLUMNS[1:])
+    f"INSERT INTO repos ({', '.join(REPO_COLUMNS)}) SELECT * FROM stage_repos "
+    "ON CONFLICT (repo_id) DO UPDATE SET "
+    + ", ".join(f"{c} = {_KEEP_KNOWN.get(c, f'EXCLUDED.{c}')}" for c in REPO_COLUMNS[1:])
 )
 
 
@@ -112,6 +142,7 @@ def save_outcomes(
     con.execute(_SQL["mark_gone_names"], {"now": now})
     con.execute(_SQL["mark_failed_names"], {"now": now})
     con.execute(_SQL["snapshots"], {"run_id": run_id})
+    con.execute(_SQL["code_dates"])
     fetched_row = con.execute(_SQL["count_fetched"]).fetchone()
     fetched = int(fetched_row[0]) if fetched_row else 0
     runs.add_counts(con, run_id, repos_fetched=fetched, requests=requests)
@@ -139,4 +170,7 @@ def repo_row(repo: RepoStats, etag: str | None, now: dt.datetime) -> tuple[Any, 
         repo.is_fork,
         etag,
         now,
+        *(getattr(repo, c) for c in FACT_COLUMNS),
+        repo.verdict,
+        repo.verdict_reason,
     )

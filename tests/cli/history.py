@@ -51,6 +51,18 @@ STARS = {
     "nnnth/UFO": (1500, 1548, 1600),  # cited by 2503.01342, published 2025-03-03
 }
 ARCHIVED_AT_T1 = "ACA-Lab-SJTU/token-ring"
+# Is the code there (issue 13): repositories cited by early-March papers that hold no code at T0.
+# Each gains code (or not) just before a later fetch.
+PLACEHOLDERS = {
+    "red-search/qilin": T2,  # 2503.00501 (2025-03-01): README only until the second refresh
+    "lihy0529/speql": T1,  # 2503.00714 (2025-03-02): README only until the first refresh
+    "kailv69/duodecoding": None,  # 2503.00784 (2025-03-02): README only, never gains code
+}
+EMPTY = {
+    "histai/spider": T1,  # 2503.02876 (2025-03-04): no commits until the first refresh
+    "hsm316/llm_wikipedia": None,  # 2503.02879 (2025-03-04): never pushed to
+}
+SOON = "# Coming\n\nThe code will be released soon. Stay tuned!\n"
 OLD_PUSH = ("Cardinal-Operations/OPTEngine", dt.datetime(2023, 1, 15, tzinfo=dt.UTC))
 # 2503.01328 cites sail-sg/zero-bubble-pipeline-parallelism in its abstract and sail-sg/zero-bubble
 # on Hugging Face: here the latter is the old name of the former, so they agree.
@@ -85,6 +97,19 @@ def world(fake: FakeGitHub) -> None:
         fake.touch(name, stars=stars)
     fake.touch(ARCHIVED_AT_T1, archived=False)
     fake.touch(OLD_PUSH[0], pushed_at=OLD_PUSH[1], archived=False)
+    for name in PLACEHOLDERS:
+        fake.add_repo(name)
+        fake.placeholder(name, readme=SOON)
+    for name in EMPTY:
+        fake.add_repo(name)
+        fake.empty(name)
+
+
+def code_arrives(fake: FakeGitHub, at: dt.datetime) -> None:
+    """Push code to the repositories scripted to have it at the fetch ``at`` (a day before)."""
+    for name, when in {**PLACEHOLDERS, **EMPTY}.items():
+        if when == at:
+            fake.push_code(name, when=at - dt.timedelta(days=1), release="v1.0")
 
 
 def build(cli: Cli, fake: FakeGitHub, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -95,11 +120,13 @@ def build(cli: Cli, fake: FakeGitHub, monkeypatch: pytest.MonkeyPatch) -> None:
     for name, (_, stars, _) in STARS.items():
         fake.touch(name, stars=stars)
     fake.touch(ARCHIVED_AT_T1, archived=True)
+    code_arrives(fake, T1)
     with clock(monkeypatch, T1):
         out = cli("refresh", "--stale-after", "0s")
         assert out.code == 0, out.stdout + out.stderr
     for name, (_, _, stars) in STARS.items():
         fake.touch(name, stars=stars)
+    code_arrives(fake, T2)
     with clock(monkeypatch, T2):
         out = cli("refresh", "--stale-after", "0s")
         assert out.code == 0, out.stdout + out.stderr

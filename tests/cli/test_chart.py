@@ -101,6 +101,7 @@ def test_the_page_shows_the_databases_numbers(history: Cli, tmp_path: Path) -> N
     assert marks.tags["script"] == 0 and marks.external == []
     assert set(marks.charts) == {
         "availability",
+        "code_there",
         "history",
         "after_publication",
         "stars",
@@ -346,7 +347,7 @@ def test_every_chart_has_a_size_in_a_browser_and_the_page_logs_no_errors(
     result = json.loads(html.unescape(found.group(1)))
     assert result["errors"] == []
     sizes = {chart: (width, height) for chart, width, height in result["svgs"]}
-    assert len(sizes) == len(result["svgs"]) == 7
+    assert len(sizes) == len(result["svgs"]) == 8
     assert all(width > 0 and height > 0 for width, height in sizes.values()), sizes
     # one drawing of the star history is shown at a time, and the switch swaps them
     assert result["before"] == [["history", "linear", False], ["history", "log", True]]

@@ -71,7 +71,9 @@ def test_csv_export_reads_back(history: Cli, tmp_path: Path) -> None:
     assert out.code == 0, out.stderr
     assert not (tmp_path / "reports").exists()
     snapshots = (tmp_path / "repo_snapshots.csv").read_text("utf-8").splitlines()
-    assert snapshots[0] == "repo_id,run_id,fetched_at,stars,forks,open_issues,pushed_at,archived"
+    columns = [str(c) for (c,) in history.rows("SELECT column_name FROM (DESCRIBE repo_snapshots)")]
+    assert snapshots[0] == ",".join(columns)
+    assert snapshots[0].startswith("repo_id,run_id,fetched_at,stars,forks,open_issues,pushed_at,")
     assert len(snapshots) - 1 == history.one("SELECT count(*) FROM repo_snapshots")
     papers = _read(tmp_path / "papers.csv")
     assert len(papers) == history.one("SELECT count(*) FROM papers")

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from harvester.github.transport import Reply
-from harvester.status import describe
+from harvester.status import describe, placeholder_rows
 from tests.cli.conftest import TOKEN, Cli
 from tests.fakegithub import FakeGitHub
 
@@ -95,3 +95,15 @@ def test_describe_odd_answers() -> None:
         now,
     )
     assert rows == [("GitHub REST budget", "12 of 60 left, resets 12:30 UTC (in 30 min)")]
+
+
+def test_placeholder_share_row() -> None:
+    assert placeholder_rows({}) == []  # a database from before schema 5
+    assert placeholder_rows({"code": 6, "placeholder": 1, "empty": 1, "unknown": 2}) == [
+        (
+            "placeholder share",
+            "25.0% of 8 judged repositories hold no code yet: 1 placeholder, 1 empty; "
+            "2 not judged (fetched without a token or before schema 5)",
+        )
+    ]
+    assert placeholder_rows({"unknown": 3})[0][1].startswith("- of 0 judged repositories")

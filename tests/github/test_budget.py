@@ -118,10 +118,11 @@ def test_human(seconds: float, text: str) -> None:
 def test_plan_graphql_within_budget() -> None:
     rate = _rate(4000, 1800)
     p = plan(250, graphql=True, batch_size=100, rate=rate, latency=0.5, now=T0)
-    assert (p.requests, p.points, p.remaining, p.limit) == (3, 3, 4000, 5000)
+    # 100 + 100 + 50 repositories: 3 + 3 + 2 points (3 connections per repository)
+    assert (p.requests, p.points, p.remaining, p.limit) == (3, 8, 4000, 5000)
     assert p.seconds == 1.5 and p.budget_known
     assert p.describe() == (
-        "250 names to fetch: 3 GraphQL queries costing about 3 graphql points; budget 4000/5000 "
+        "250 names to fetch: 3 GraphQL queries costing about 8 graphql points; budget 4000/5000 "
         "now; expected time 2s at 500 ms per request; plus one REST request per name GraphQL "
         "cannot resolve"
     )

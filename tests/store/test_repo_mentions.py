@@ -36,10 +36,10 @@ def test_version_3_repos_keep_every_row_and_column_and_gain_the_lowercase_name(
     con = duckdb.connect(str(db), read_only=True)
     try:
         after = con.execute("SELECT column_name, column_type FROM (DESCRIBE repos)").fetchall()
-        assert after == [*before_columns, ("full_name_lower", "VARCHAR")]
-        assert con.execute("SELECT * EXCLUDE (full_name_lower) FROM repos").fetchall() == (
-            before_rows
-        )
+        # later versions append more columns (0005: the placeholder facts)
+        assert after[: len(before_columns) + 1] == [*before_columns, ("full_name_lower", "VARCHAR")]
+        kept = ", ".join(name for name, _ in before_columns)
+        assert con.execute(f"SELECT {kept} FROM repos").fetchall() == before_rows
         assert con.execute("SELECT full_name_lower FROM repos").fetchall() == [("owner/repo",)]
     finally:
         con.close()

@@ -22,3 +22,7 @@ LIMIT 5;
 
 -- name: cursors
 SELECT source, query, newest_date FROM source_cursors ORDER BY source, query;
+
+-- name: verdicts
+-- Repositories by placeholder verdict (schema 0005).
+SELECT coalesce(verdict, 'unknown'), count(*) FROM repos GROUP BY ALL ORDER BY 1;

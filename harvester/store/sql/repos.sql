@@ -98,12 +98,38 @@ FROM stage_names s
 WHERE s.status = 'error' AND repo_names.repo_name = s.name;
 
 -- name: snapshots
--- One snapshot per repository fetched in this run.
-INSERT INTO repo_snapshots
-SELECT repo_id, $run_id, fetched_at, stars, forks, open_issues, pushed_at, archived
-FROM repos
-WHERE repo_id IN (SELECT repo_id FROM stage_repos UNION SELECT repo_id FROM stage_unchanged)
-  AND repo_id NOT IN (SELECT repo_id FROM repo_snapshots WHERE run_id = $run_id);
+-- One snapshot per repository fetched in this run. The facts and the verdict are what this
+-- fetch read (stage_repos), not what repos kept from an earlier one: null after a 304.
+INSERT INTO repo_snapshots (repo_id, run_id, fetched_at, stars, forks, open_issues, pushed_at,
+                            archived, disk_usage, is_empty, commits, last_commit_at, releases,
+                            latest_release, verdict, verdict_reason)
+SELECT r.repo_id, $run_id, r.fetched_at, r.stars, r.forks, r.open_issues, r.pushed_at,
+       r.archived, s.disk_usage, s.is_empty, s.commits, s.last_commit_at, s.releases,
+       s.latest_release, s.verdict, s.verdict_reason
+FROM repos r
+LEFT JOIN stage_repos s ON s.repo_id = r.repo_id
+WHERE r.repo_id IN (SELECT repo_id FROM stage_repos UNION SELECT repo_id FROM stage_unchanged)
+  AND r.repo_id NOT IN (SELECT repo_id FROM repo_snapshots WHERE run_id = $run_id);
+
+-- name: code_dates
+-- code_seen_at: the first snapshot whose verdict is code. code_arrived_at: the first snapshot
+-- with code that follows one that saw none (placeholder or empty): an observed arrival, so it
+-- stays null for a repository that had code when first fetched. Both are set once.
+UPDATE repos SET
+    code_seen_at = coalesce(repos.code_seen_at, d.seen),
+    code_arrived_at = coalesce(repos.code_arrived_at, d.arrived)
+FROM (
+    SELECT c.repo_id,
+           min(c.fetched_at) AS seen,
+           min(c.fetched_at) FILTER (WHERE EXISTS (
+               SELECT 1 FROM repo_snapshots b
+               WHERE b.repo_id = c.repo_id AND b.fetched_at < c.fetched_at
+                 AND b.verdict IN ('placeholder', 'empty'))) AS arrived
+    FROM repo_snapshots c
+    WHERE c.verdict = 'code' AND c.repo_id IN (SELECT repo_id FROM stage_repos)
+    GROUP BY c.repo_id
+) d
+WHERE repos.repo_id = d.repo_id;
 
 -- name: count_fetched
 SELECT count(*) FROM (SELECT repo_id FROM stage_repos UNION SELECT repo_id FROM stage_unchanged);
