@@ -10,8 +10,9 @@ from typing import Annotated
 import typer
 
 from harvester import dashboard, reports
-from harvester.cli.app import app, guard, note, open_store, write
-from harvester.cli.options import DbOption
+from harvester.cli.app import app, guard, note, open_store
+from harvester.cli.options import DbOption, ForceOption
+from harvester.cli.output import write
 from harvester.config import DEFAULT_DB
 from harvester.render import render
 from harvester.store import export
@@ -20,7 +21,13 @@ from harvester.store import export
 @app.command()
 def chart(
     output: Annotated[
-        Path, typer.Option("--output", "-o", help="HTML file to write (replaced if present).")
+        Path,
+        typer.Option(
+            "--output",
+            "-o",
+            help="HTML file to write (a page an earlier chart wrote is replaced; any other "
+            "existing file only with --force; never the database).",
+        ),
     ] = Path("harvest-report.html"),
     grain: Annotated[
         str,
@@ -39,6 +46,7 @@ def chart(
         typer.Option("--since", help="Only papers published on or after this date (YYYY-MM-DD)."),
     ] = None,
     db: DbOption = Path(DEFAULT_DB),
+    force: ForceOption = False,
 ) -> None:
     """Write one self-contained HTML page of charts (code availability over time, star
     distribution, link health, top repositories, star history from the snapshots, stars 7/30/90
@@ -49,7 +57,7 @@ def chart(
         html = dashboard.build(
             store, grain=grain, top=top, since=since, now=dt.datetime.now(dt.UTC)
         )
-        write(html, output)
+        write(html, output, "html", db=store.path, force=force)
 
     guard(body)
 
