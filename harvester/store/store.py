@@ -143,13 +143,13 @@ class Store:
 
     # -- connections -------------------------------------------------------------------------
 
-    def _open(self, read_only: bool) -> duckdb.DuckDBPyConnection:
+    def _open(self, read_only: bool, sandboxed: bool = False) -> duckdb.DuckDBPyConnection:
         deadline = time.monotonic() + self.lock_wait
         delay = 0.02
         while True:
             try:
                 con = (
-                    _connect_reader(self.path)
+                    _connect_reader(self.path, sandboxed)
                     if read_only
                     else _connect_writer(self.path, self.storage_version)
                 )
@@ -170,6 +170,8 @@ class Store:
             except duckdb.Error as exc:
                 raise self._translate(exc) from None
             con.execute("SET TimeZone = 'UTC'")
+            if sandboxed:  # from here on no statement can switch the sandbox off again
+                con.execute("SET lock_configuration = true")
             return con
 
     def _translate(self, exc: BaseException) -> StoreError:
@@ -220,11 +222,12 @@ class Store:
             con.close()
 
     @contextmanager
-    def reader(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A read-only connection. Refuses a missing file instead of creating an empty one."""
+    def reader(self, *, sandboxed: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A read-only connection. Refuses a missing file instead of creating an empty one.
+        ``sandboxed``: nothing beyond the database either (``SANDBOX_SETTINGS``)."""
         if not self.path.exists():
             raise StoreError(f"no database at {self.path}; run `harvester harvest` first")
-        con = self._open(read_only=True)
+        con = self._open(read_only=True, sandboxed=sandboxed)
         try:
             try:
                 migrate.check_version(migrate.current_version(con), str(self.path))
@@ -572,8 +575,9 @@ class Store:
         self, statements: Sequence[str], variables: Sequence[tuple[str, Any]] = ()
     ) -> QueryResult:
         """Run SQL read-only: ``SET VARIABLE`` each (name, value) bound as a parameter, then the
-        statements in order; the last statement's result is returned."""
-        with self.reader() as con:
+        statements in order; the last statement's result is returned. The connection is
+        sandboxed: no file but the database, no network, no extension installed or loaded."""
+        with self.reader(sandboxed=True) as con:
             try:
                 for name, value in variables:
                     con.execute(f"SET VARIABLE {_identifier(name)} = ?", [value])
@@ -641,8 +645,19 @@ def _interrupted(exc: BaseException) -> bool:
     return isinstance(exc, RuntimeError) and "interrupted" in str(exc).lower()
 
 
-def _connect_reader(path: Path) -> duckdb.DuckDBPyConnection:
-    return duckdb.connect(str(path), read_only=True)
+# ``sql`` and reports run arbitrary SQL: with these, it reads the database file and nothing else
+# (no COPY TO / EXPORT / ATTACH / read_text of other files, no INSTALL, no extension download or
+# load), and ``lock_configuration`` (set in ``Store._open`` once the time zone is set: ICU's
+# ``TimeZone`` is not known at connect time) stops a statement from switching them back.
+SANDBOX_SETTINGS: dict[str, str | bool | int | float | list[str]] = {
+    "enable_external_access": False,
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+}
+
+
+def _connect_reader(path: Path, sandboxed: bool = False) -> duckdb.DuckDBPyConnection:
+    return duckdb.connect(str(path), read_only=True, config=SANDBOX_SETTINGS if sandboxed else {})
 
 
 def _connect_writer(path: Path, storage_version: str | None) -> duckdb.DuckDBPyConnection:
