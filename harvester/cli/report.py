@@ -48,7 +48,7 @@ def report(
             write(text, output, fmt, db=db_path, force=force, columns=columns)
 
         if name is not None and describe:
-            columns = ["parameter", "type", "default", "help"]
+            columns = ["parameter", "type", "default", "allowed", "help"]
             out(columns, [], reports.describe(reports.find_report(name), fmt))
             return
         if name is None:
