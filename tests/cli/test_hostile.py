@@ -246,7 +246,7 @@ def test_the_job_lock_holds_through_a_symlink_and_another_spelling(
         assert f"PID {holder.pid}" in _one_line(proc.stderr)
     finally:
         holder.kill()
-        holder.wait()
+        holder.communicate()
     assert seeded.rows("SELECT count(*) FROM runs") == [(1,)]
 
 
