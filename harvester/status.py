@@ -17,7 +17,7 @@ from typing import Any
 from harvester.config import ApiUrls, Secret
 from harvester.github.client import GitHubSettings, read_rate_limit
 from harvester.github.parse import RateInfo, rate_from_rate_limit
-from harvester.github.transport import NetworkError, Reply, rejected_token
+from harvester.github.transport import NetworkError, RedirectRefused, Reply, rejected_token
 from harvester.models import Status
 
 RESOURCES = (("core", "REST"), ("graphql", "GraphQL"))
@@ -78,6 +78,8 @@ def github_budget(
     except NetworkError as exc:
         where = "" if urls.rest in exc.reason else f" at {urls.rest}"
         return [("GitHub budget", f"unknown, GitHub did not answer: {exc.reason}{where}")]
+    except RedirectRefused as exc:
+        return [("GitHub budget", f"unknown: {exc}")]
     return describe(reply, now or dt.datetime.now(dt.UTC))
 
 
