@@ -230,7 +230,10 @@ class Store:
         con = self._open(read_only=True, sandboxed=sandboxed)
         try:
             try:
-                migrate.check_version(migrate.current_version(con), str(self.path))
+                version = migrate.current_version(con)
+                migrate.check_version(version, str(self.path))
+                if version == 0:
+                    raise migrate.not_ours(str(self.path))
             except duckdb.Error as exc:
                 raise self._translate(exc) from None
             yield con

@@ -433,14 +433,22 @@ def test_an_impossible_github_url_is_a_usage_error(seeded: Cli, url: str) -> Non
     _intact(seeded)
 
 
-def test_another_applications_duckdb_file_is_one_line(cli: Cli) -> None:
+def test_another_applications_duckdb_file_is_one_line(cli: Cli, tmp_path: Path) -> None:
     con = duckdb.connect(str(cli.db))
     con.execute("CREATE TABLE invoices AS SELECT 1 AS id, 9.5 AS amount")
     con.close()
-    for args in (["status", "--offline"], ["report", "top_repos"], ["chart", "-o", "x.html"]):
+    good = tmp_path / "good.jsonl"
+    good.write_text(GOOD)
+    for args in (
+        ["status", "--offline"],
+        ["report", "top_repos"],
+        ["chart", "-o", str(tmp_path / "x.html")],
+        ["harvest", str(good), "--no-stats"],  # and nothing is added to that file
+    ):
         out = cli(*args)
         assert out.code == errors.EXIT_STORE, out.stdout + out.stderr
         assert "not a harvester database" in _one_line(out.stderr)
+    assert cli.rows("SELECT table_name FROM information_schema.tables") == [("invoices",)]
 
 
 def test_a_sqlite_file_as_db_is_one_line(cli: Cli, tmp_path: Path) -> None:
