@@ -33,7 +33,7 @@ def status(
     def body() -> None:
         output_format(fmt)
         urls = api_urls(github_url)
-        rows = status_rows.database_rows(open_store(db).summary())
+        rows = status_rows.database_rows(open_store(db).summary(), status_rows.process_gone)
         if offline:
             rows.append(("GitHub budget", "not checked (--offline)"))
         else:

@@ -617,7 +617,7 @@ class Store:
             )
             runs = con.execute(
                 "SELECT run_id, command, status, started_at, finished_at, papers, new_papers,"
-                " new_mentions, repos_fetched, requests, message FROM runs"
+                " new_mentions, repos_fetched, requests, message, pid, hostname FROM runs"
                 " ORDER BY run_id DESC LIMIT 5"
             ).fetchall()
             version = migrate.current_version(con)
