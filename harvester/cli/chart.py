@@ -77,6 +77,14 @@ def export_command(
     force: Annotated[
         bool, typer.Option("--force", help="Overwrite files a previous export left there.")
     ] = False,
+    safe_csv: Annotated[
+        bool,
+        typer.Option(
+            "--safe-csv",
+            help="CSV for spreadsheets: prefix ' to text cells starting with = + - @ tab or "
+            "carriage return, so a title cannot run as a formula (changes those values).",
+        ),
+    ] = False,
     db: DbOption = Path(DEFAULT_DB),
 ) -> None:
     """Write every table (and with --reports every report) as Parquet or CSV files, one per
@@ -89,7 +97,9 @@ def export_command(
             if with_reports
             else []
         )
-        written = export.export(open_store(db), directory, fmt, reports=queries, force=force)
+        written = export.export(
+            open_store(db), directory, fmt, reports=queries, force=force, safe_csv=safe_csv
+        )
         rows = [(str(w.path.relative_to(directory)), w.rows) for w in written]
         sys.stdout.write(render(["file", "rows"], rows, "table"))
         note(f"wrote {len(written)} files to {directory}")

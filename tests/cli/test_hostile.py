@@ -520,3 +520,15 @@ def test_export_safe_csv_defuses_formulas(seeded: Cli, tmp_path: Path) -> None:
     out = seeded("export", str(tmp_path / "p"), "--format", "parquet", "--safe-csv")
     assert out.code == errors.EXIT_USAGE
     assert "--safe-csv" in _one_line(out.stderr)
+
+
+def test_export_never_overwrites_the_database_even_with_force(cli: Cli, tmp_path: Path) -> None:
+    db = tmp_path / "runs.csv"  # a database named like a file export writes
+    good = tmp_path / "good.jsonl"
+    good.write_text(GOOD)
+    assert cli("harvest", str(good), "--no-stats", "--db", str(db), db=False).code == 0
+    before = db.read_bytes()
+    out = cli("export", str(tmp_path), "--format", "csv", "--force", "--db", str(db), db=False)
+    assert out.code == errors.EXIT_USAGE
+    assert "is the database" in _one_line(out.stderr)
+    assert db.read_bytes() == before
