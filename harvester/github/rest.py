@@ -56,8 +56,10 @@ class RestClient:
                 "GET", path, headers=headers
             )
         except RuntimeError as exc:  # PyGithub refuses a redirect to another host or scheme
+            said = str(exc).split(", please")[0][:160]  # "... redirected from host A to B"
             raise RedirectRefused(
-                f"{self.base_url} redirected elsewhere; not followed ({str(exc)[:120]})"
+                f"{self.base_url} answered with a redirect; not followed ({said}; is "
+                "--github-url the API root, e.g. https://HOST/api/v3?)"
             ) from None
         except ConnectionRefusedError:
             raise NetworkError(f"cannot connect to {self.base_url}", reachable=False) from None
