@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from harvester.errors import UsageError
+from harvester.errors import StoreError, UsageError
 
 DEFAULT_DB = "harvest.duckdb"
 DEFAULT_GITHUB_URL = "https://api.github.com"
@@ -45,12 +45,32 @@ class Secret:
         return hash(self._value)
 
 
-def read_token(env: Mapping[str, str] | None = None) -> Secret | None:
+def raw_token(env: Mapping[str, str] | None = None) -> Secret | None:
+    """The token as set, unchecked: for redacting messages (``read_token`` checks it)."""
     env = os.environ if env is None else env
     for name in TOKEN_VARS:
         value = env.get(name, "").strip()
         if value:
             return Secret(value)
+    return None
+
+
+def read_token(env: Mapping[str, str] | None = None) -> Secret | None:
+    """The token from ``GITHUB_TOKEN`` or ``GH_TOKEN`` (surrounding blanks ignored). A value no
+    token can have (non-ASCII, or a space or line break inside: a paste gone wrong) is a usage
+    error at start, which names the variable and never shows the value: it could not be sent in
+    an HTTP header, and retrying would never help."""
+    env = os.environ if env is None else env
+    for name in TOKEN_VARS:
+        value = env.get(name, "").strip()
+        if not value:
+            continue
+        if not all("!" <= c <= "~" for c in value):
+            raise UsageError(
+                f"{name} holds characters a GitHub token cannot have (non-ASCII, a space or a "
+                "line break inside it); set it again to the token alone"
+            )
+        return Secret(value)
     return None
 
 
@@ -86,8 +106,12 @@ def api_root(value: str, option: str, example: str = "https://HOST") -> str:
     ``--api-url``): http(s), a host, no credentials, query or fragment. Returns it without a
     trailing slash. The value is never echoed when it might hold credentials."""
     raw = value.strip()
-    parts = urlsplit(raw)
     shown = "a URL with credentials in it" if "@" in raw else repr(raw)
+    try:
+        parts = urlsplit(raw)
+        parts.port  # noqa: B018 - raises ValueError for a port out of range or not a number
+    except ValueError as exc:
+        raise UsageError(f"{option} is not a valid URL ({exc}), got {shown}") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise UsageError(f"{option} must be an http(s) URL such as {example}, got {shown}")
     if parts.query or parts.fragment or parts.username or parts.password:
@@ -107,10 +131,22 @@ def api_urls(github_url: str) -> ApiUrls:
     return ApiUrls(rest=rest, graphql=rest + "/graphql")
 
 
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
 def resolve_db_path(value: str | os.PathLike[str]) -> Path:
+    """``--db`` as a path. A directory is a usage error; a SQLite file is refused before DuckDB
+    sees it (DuckDB would try to download its SQLite extension to open it)."""
     path = Path(value).expanduser()
     if path.is_dir():
         raise UsageError(f"--db {path} is a directory; give a file path such as {DEFAULT_DB}")
+    try:
+        with path.open("rb") as f:
+            head = f.read(len(SQLITE_MAGIC))
+    except OSError:
+        head = b""  # missing (a new database) or unreadable: the store says why
+    if head == SQLITE_MAGIC:
+        raise StoreError(f"{path} is a SQLite database, not a harvester (DuckDB) database")
     return path
 
 

@@ -14,7 +14,8 @@ code. Anything else escaping to the CLI is a bug and is reported as an internal 
     └── Interrupted                     exit 130 Ctrl-C; what was fetched is committed
 
 Exit code 6 is not an exception: a job that stored everything it read but left GitHub work
-pending (offline, budget spent past ``--max-wait``) ends normally with code 6, "resumable".
+pending (offline, budget spent past ``--max-wait``), or in which every fetch failed, ends
+normally with code 6, "resumable". A ``--github-url`` that redirects is a GitHubError (exit 5).
 
 Messages must never contain the GitHub token; ``config.redact`` is applied by the CLI as a last
 line of defence, but nothing should rely on it.

@@ -58,8 +58,14 @@ class Summary:
     recovered_runs: list[int] = field(default_factory=list)
 
     @property
+    def all_failed(self) -> bool:
+        """Names were fetched and not one of them settled: GitHub (or what answers at
+        --github-url) is not working, whatever exit the requests themselves had."""
+        return self.to_fetch > 0 and self.outcomes.get(Status.ERROR, 0) >= self.to_fetch
+
+    @property
     def status(self) -> str:
-        if self.stopped or (self.pending and not self.stats_skipped):
+        if self.stopped or self.all_failed or (self.pending and not self.stats_skipped):
             return "partial"
         return "ok"
 
@@ -302,6 +308,11 @@ def describe(summary: Summary) -> str:
         parts.append(
             f"{summary.to_fetch} names to fetch: {counts or 'none settled'} "
             f"({summary.requests} requests)"
+        )
+    if summary.all_failed:
+        parts.append(
+            "every fetch failed (`harvester report link_health --param status=error` shows "
+            "why): run `harvester refresh` once GitHub answers again"
         )
     if summary.stopped:
         parts.append(f"stopped early: {summary.stopped}")

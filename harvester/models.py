@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from enum import StrEnum
 from typing import Literal
 
@@ -55,6 +55,23 @@ class Paper:
     # Mentions a reader has already located (full texts, pages: links with locus and context);
     # ``links.mentions_for`` passes them through after those found in the text fields.
     mentions: tuple[Mention, ...] = ()
+
+    def __post_init__(self) -> None:
+        # A lone surrogate (JSON's "\\ud800" decodes to one) is not text: UTF-8 cannot encode
+        # it, so the store would fail on it, batch after batch. Every source builds a Paper, so
+        # this is where such text is repaired, for every text field a source fills.
+        for name in _PAPER_STR_FIELDS:
+            value = getattr(self, name)
+            if isinstance(value, str) and not value.isascii():
+                try:
+                    value.encode("utf-8")  # (C speed; a regex scan costs 5x more per paper)
+                except UnicodeEncodeError:
+                    object.__setattr__(self, name, _SURROGATE.sub(REPLACEMENT, value))
+
+
+_PAPER_STR_FIELDS = tuple(f.name for f in fields(Paper) if "str" in str(f.type))
+REPLACEMENT = "\ufffd"
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 _OWNER_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,38}")

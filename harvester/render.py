@@ -8,6 +8,7 @@ import datetime as dt
 import decimal
 import io
 import json
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -15,6 +16,19 @@ from harvester.errors import UsageError
 
 FORMATS = ("table", "csv", "json", "jsonl", "md")
 TABLE_CELL = 60
+# Characters a terminal acts on instead of showing: C0 (but line feed and tab), DEL, C1. ESC
+# among them, so escaping it also defuses every escape sequence (colours, titles, clearing).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CONTROL_ALL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def escape_controls(value: str, *, keep_lines: bool = True) -> str:
+    """``value`` with control characters shown as ``\\xNN`` escapes, for a terminal: text read
+    from papers or files must not move the cursor, retitle the window or clear the screen.
+    ``keep_lines``: line feeds and tabs stay (output tables); False escapes them too (a
+    one-line message)."""
+    pattern = _CONTROL if keep_lines else _CONTROL_ALL
+    return pattern.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
 
 
 def plain(value: Any) -> Any:

@@ -7,6 +7,8 @@ A report file starts with a header of ``--`` comment lines::
     -- param: min_stars = 0   Only repositories with at least this many stars.
     -- param: since = '2024-01-01'   Papers published on or after this date (a help text
     --   may continue on indented lines, as a description can).
+    -- param: top = 25 [1..10000]   How many repositories (an integer or number range).
+    -- param: grain = 'month' [day|week|month|year]   Period (the values a text takes).
 
 and then sets each parameter's default so that the file runs unchanged in the ``duckdb`` shell::
 
@@ -15,11 +17,14 @@ and then sets each parameter's default so that the file runs unchanged in the ``
 ``harvester report NAME --param min_stars=10`` binds the value with ``SET VARIABLE min_stars = ?``
 before running the file (the value is a bound parameter, never pasted into the SQL text), and
 the ``COALESCE`` keeps it. A parameter's type is its default's: integer, number, date or text.
+A value is checked before the report runs: by type, against the declared range or values,
+integers within 64 bits and numbers finite; a parameter given twice is an error.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import textwrap
 from dataclasses import dataclass
@@ -30,7 +35,12 @@ from harvester.errors import UsageError
 from harvester.render import render
 
 DESCRIBE_CELL = 160  # parameter help is prose: cut it later than report cells
-_PARAM = re.compile(r"^(?P<name>[A-Za-z_]\w*)\s*=\s*(?P<default>'[^']*'|\S+)\s*(?P<help>.*)$")
+_PARAM = re.compile(
+    r"^(?P<name>[A-Za-z_]\w*)\s*=\s*(?P<default>'[^']*'|\S+)"
+    r"(?:\s*\[(?P<domain>[^\]]*)\])?\s*(?P<help>.*)$"
+)
+_RANGE = re.compile(r"^\s*(?P<low>-?[\d.]+)?\s*\.\.\s*(?P<high>-?[\d.]+)?\s*$")
+INT64 = (-(2**63), 2**63 - 1)
 
 
 def queries_dir() -> Path:
@@ -47,6 +57,21 @@ class Param:
     name: str
     default: Any
     help: str
+    domain: str = ""  # as declared between [ ]: "1..10000" or "day|week|month|year"
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        if not self.domain or _RANGE.match(self.domain):
+            return ()
+        return tuple(v.strip() for v in self.domain.split("|") if v.strip())
+
+    @property
+    def bounds(self) -> tuple[float | None, float | None]:
+        match = _RANGE.match(self.domain) if self.domain else None
+        if match is None:
+            return None, None
+        low, high = match["low"], match["high"]
+        return (float(low) if low else None), (float(high) if high else None)
 
     @property
     def default_text(self) -> str:
@@ -70,6 +95,30 @@ class Param:
         return "text"
 
     def convert(self, raw: str) -> Any:
+        """``raw`` as the parameter's type, checked against its declared range or values."""
+        value = self._typed(raw)
+        kind = self.type_name
+        if self.choices and value not in self.choices:
+            raise UsageError(
+                f"parameter {self.name} takes one of {', '.join(self.choices)}, got {raw!r}"
+            )
+        if kind in ("integer", "number"):
+            low, high = self.bounds
+            if kind == "integer":
+                low = INT64[0] if low is None else max(low, INT64[0])
+                high = INT64[1] if high is None else min(high, INT64[1])
+            if (
+                not math.isfinite(value)
+                or (low is not None and value < low)
+                or (high is not None and value > high)
+            ):
+                within = f"{_num(low)}..{_num(high)}"
+                raise UsageError(
+                    f"parameter {self.name} takes {_article(kind)} {kind} in {within}, got {raw!r}"
+                )
+        return value
+
+    def _typed(self, raw: str) -> Any:
         kind = self.type_name
         try:
             if kind == "integer":
@@ -90,6 +139,12 @@ class Param:
                 + f", got {raw!r}"
             ) from None
         return raw
+
+
+def _num(value: float | None) -> str:
+    if value is None:
+        return ""
+    return str(int(value)) if value == int(value) else str(value)
 
 
 def _article(word: str) -> str:
@@ -162,14 +217,19 @@ def parse_report(path: Path) -> Report:
             if not match:
                 raise UsageError(f"{path.name}: cannot read parameter line {body!r}")
             params.append(
-                Param(match["name"], _parse_default(match["default"]), match["help"].strip())
+                Param(
+                    match["name"],
+                    _parse_default(match["default"]),
+                    match["help"].strip(),
+                    (match["domain"] or "").strip(),
+                )
             )
             current = "param"
         elif current == "description" and body:
             description.append(body)
         elif current == "param" and body:  # a parameter's help continues on the next line
             last = params[-1]
-            params[-1] = Param(last.name, last.default, f"{last.help} {body}".strip())
+            params[-1] = Param(last.name, last.default, f"{last.help} {body}".strip(), last.domain)
     return Report(path.stem, path, title, " ".join(description), tuple(params), text)
 
 
@@ -189,12 +249,15 @@ def find_report(name: str, directory: Path | None = None) -> Report:
 
 
 def parse_params(pairs: list[str]) -> dict[str, str]:
-    """``["since=2025-01-01", "min_stars=10"]`` -> dict; a pair without ``=`` is an error."""
+    """``["since=2025-01-01", "min_stars=10"]`` -> dict; a pair without ``=`` is an error, and
+    so is a name given twice (which one was meant?)."""
     out: dict[str, str] = {}
     for pair in pairs:
         name, sep, value = pair.partition("=")
         if not sep or not name.strip():
             raise UsageError(f"--param takes NAME=VALUE, got {pair!r}")
+        if name.strip() in out:
+            raise UsageError(f"--param {name.strip()} is given more than once")
         out[name.strip()] = value
     return out
 
@@ -203,8 +266,8 @@ def describe(report: Report, fmt: str) -> str:
     """What ``report`` answers and its parameters (``harvester report NAME --describe``): in
     ``table`` format a title, the description, a usage line and the parameter table; in any
     other format the parameter table alone."""
-    columns = ["parameter", "type", "default", "help"]
-    rows = [(p.name, p.type_name, p.default_text, p.help) for p in report.params]
+    columns = ["parameter", "type", "default", "allowed", "help"]
+    rows = [(p.name, p.type_name, p.default_text, p.domain, p.help) for p in report.params]
     table = render(columns, rows, fmt, cell_width=DESCRIBE_CELL)
     if fmt != "table":
         return table

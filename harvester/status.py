@@ -12,21 +12,44 @@ offline.
 from __future__ import annotations
 
 import datetime as dt
+import os
+import socket
+from collections.abc import Callable
 from typing import Any
 
 from harvester.config import ApiUrls, Secret
 from harvester.github.client import GitHubSettings, read_rate_limit
 from harvester.github.parse import RateInfo, rate_from_rate_limit
-from harvester.github.transport import NetworkError, Reply, rejected_token
+from harvester.github.transport import NetworkError, RedirectRefused, Reply, rejected_token
 from harvester.models import Status
 
 RESOURCES = (("core", "REST"), ("graphql", "GraphQL"))
 CELL_WIDTH = 160  # status rows carry whole run summaries: cut them later than report cells
 
 
-def database_rows(info: dict[str, Any]) -> list[tuple[str, Any]]:
+def process_gone(pid: int | None, hostname: str | None) -> bool:
+    """True when the process that recorded a run (``runs.pid`` on ``runs.hostname``) no
+    longer exists. Only a process on this machine can be asked; any doubt says False."""
+    if pid is None or hostname != socket.gethostname():
+        return False
+    try:
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return True
+    except OSError:  # exists, but belongs to another user
+        return False
+    return False
+
+
+def database_rows(
+    info: dict[str, Any], gone: Callable[[int | None, str | None], bool] = lambda p, h: False
+) -> list[tuple[str, Any]]:
     """``(item, value)`` rows for ``Store.summary()``: counts, names by status, the snapshot
-    span, the ``--since-last`` cursors, the last runs and what is left to do (pure)."""
+    span, the ``--since-last`` cursors, the last runs and what is left to do (pure, but for
+    ``gone``, which tells whether a run's process has died: ``process_gone``).
+
+    A run still ``running`` whose process is gone (SIGKILL, a crash, a power cut) is shown as
+    ``interrupted``: status only reads, so the row itself is corrected by the next job."""
     names = {str(s): 0 for s in Status} | info["names"]
     first, last = info["snapshot_span"]
     rows: list[tuple[str, Any]] = [
@@ -49,7 +72,9 @@ def database_rows(info: dict[str, Any]) -> list[tuple[str, Any]]:
             (f"--since-last {source} {query!r}" if query else f"--since-last {source}", newest)
         )
     for run in info["runs"]:
-        run_id, command, state, started, finished, *_counts, message = run
+        run_id, command, state, started, finished, *_counts, message, pid, host = run
+        if state == "running" and gone(pid, host):
+            state = f"interrupted (its process, PID {pid}, is gone: killed or crashed)"
         took = f" in {_took(finished - started)}" if finished is not None else ""
         when = f"{started:%Y-%m-%d %H:%M}"
         rows.append((f"run {run_id}", f"{command} {state}, {when}{took}: {message or '-'}"))
@@ -97,6 +122,8 @@ def github_budget(
     except NetworkError as exc:
         where = "" if urls.rest in exc.reason else f" at {urls.rest}"
         return [("GitHub budget", f"unknown, GitHub did not answer: {exc.reason}{where}")]
+    except RedirectRefused as exc:
+        return [("GitHub budget", f"unknown: {exc}")]
     return describe(reply, now or dt.datetime.now(dt.UTC))
 
 

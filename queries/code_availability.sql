@@ -3,7 +3,7 @@
 --   (in their text or Hugging Face githubRepo), and how many of those repositories exist on
 --   GitHub today. Papers without a publication date are counted under their listing date;
 --   periods without papers are listed with 0, so the rows draw a time line as they are.
--- param: grain = 'month'   Period: day, week, month or year.
+-- param: grain = 'month' [day|week|month|year]   Period: day, week, month or year.
 -- param: since = '1900-01-01'   Only papers published on or after this date.
 SET VARIABLE grain = COALESCE(getvariable('grain'), 'month');
 SET VARIABLE since = COALESCE(getvariable('since'), DATE '1900-01-01');

@@ -2,7 +2,7 @@
 -- description: Repository names that papers cite but that no longer resolve as written:
 --   renamed (and what they are now), not found (deleted, private or mistyped) and blocked
 --   (DMCA or terms-of-service takedowns), with the papers that cite each one.
--- param: status = 'all'   One of renamed, not_found, blocked, error, or all.
+-- param: status = 'all' [renamed|not_found|blocked|error|all]   One of renamed, not_found, blocked, error, or all.
 SET VARIABLE status = COALESCE(getvariable('status'), 'all');
 
 SELECT

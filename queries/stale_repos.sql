@@ -2,7 +2,7 @@
 -- description: Linked repositories that look abandoned: archived by their owners, or with no
 --   push for at least `idle_days` days before they were last fetched (so the answer does not
 --   change between refreshes by itself). Most-cited first.
--- param: idle_days = 365   Days without a push that make a repository stale.
+-- param: idle_days = 365 [0..36500]   Days without a push that make a repository stale.
 SET VARIABLE idle_days = COALESCE(getvariable('idle_days'), 365);
 
 WITH linked AS (

@@ -4,7 +4,7 @@
 --   number of papers citing it. Biggest gains first.
 -- param: min_growth = 1   Only repositories that gained at least this many stars (0 or less
 --   also lists unchanged ones; a negative value lists losses too).
--- param: top = 25   How many repositories to list.
+-- param: top = 25 [1..10000]   How many repositories to list.
 SET VARIABLE min_growth = COALESCE(getvariable('min_growth'), 1);
 SET VARIABLE top = COALESCE(getvariable('top'), 25);
 

@@ -4,8 +4,8 @@
 --   from its last snapshot at or before the window's start (or, failing that, its first one
 --   inside the window) to its latest snapshot, so `per_day` is the gain divided by the days
 --   actually measured (`from` .. `to`), which can be longer or shorter than the window.
--- param: days = 30   Length of the window in days.
--- param: top = 25   How many repositories to list.
+-- param: days = 30 [1..36500]   Length of the window in days.
+-- param: top = 25 [1..10000]   How many repositories to list.
 SET VARIABLE days = COALESCE(getvariable('days'), 30);
 SET VARIABLE top = COALESCE(getvariable('top'), 25);
 

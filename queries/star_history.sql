@@ -4,7 +4,7 @@
 --   GitHub shows when stars were given only to a repository's admins, so this history exists
 --   only in the database's own snapshots; each refresh adds a row per repository. Times are
 --   UTC. Repositories are ranked by stars at their last fetch, as in top_repos.
--- param: top = 25   How many repositories.
+-- param: top = 25 [1..10000]   How many repositories.
 -- param: since = '1900-01-01'   Only repositories linked by papers published on or after this
 --   date.
 SET VARIABLE top = COALESCE(getvariable('top'), 25);

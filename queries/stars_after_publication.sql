@@ -5,7 +5,7 @@
 --   within `tolerance` of the horizon either side, and never less than one day (with the
 --   default 0.1: ±1 day at 7 days, ±3 days at 30, ±9 days at 90); otherwise it is empty.
 --   Days are counted from midnight UTC of the publication date.
--- param: tolerance = 0.1   Largest distance from the target day, as a fraction of the horizon.
+-- param: tolerance = 0.1 [0..1]   Largest distance from the target day, as a fraction of the horizon.
 -- param: since = '1900-01-01'   Only papers published on or after this date.
 -- param: only_known = true   Leave out pairs with no value at any horizon.
 SET VARIABLE tolerance = COALESCE(getvariable('tolerance'), 0.1);

@@ -3,7 +3,7 @@
 --   how many of their repositories are cited, by how many papers, their total stars and their
 --   most-starred cited repository. Owners are read from current names, so a repository moved
 --   to another owner counts for its new owner.
--- param: top = 25   How many owners to list.
+-- param: top = 25 [1..10000]   How many owners to list.
 -- param: min_repos = 1   Only owners with at least this many cited repositories.
 SET VARIABLE top = COALESCE(getvariable('top'), 25);
 SET VARIABLE min_repos = COALESCE(getvariable('min_repos'), 1);

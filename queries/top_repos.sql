@@ -2,7 +2,7 @@
 -- description: The most-starred repositories the harvested papers link to, with the papers that
 --   cite them (by paper id) and where the link was found.
 -- param: min_stars = 0   Only repositories with at least this many stars.
--- param: top = 25   How many repositories to list.
+-- param: top = 25 [1..10000]   How many repositories to list.
 -- param: since = '1900-01-01'   Only repositories linked by papers published on or after this
 --   date (and only those papers are counted).
 SET VARIABLE min_stars = COALESCE(getvariable('min_stars'), 0);

@@ -23,8 +23,8 @@ from rich.console import Console
 from typer.core import TyperGroup
 
 from harvester import __version__, errors
-from harvester.config import read_storage_version, read_token, redact, resolve_db_path
-from harvester.render import render
+from harvester.config import raw_token, read_storage_version, redact, resolve_db_path
+from harvester.render import escape_controls, render
 from harvester.store import Store
 
 T = TypeVar("T")
@@ -69,7 +69,8 @@ class _OneLineErrors(TyperGroup):
             if message:  # (empty after a help page shown for missing arguments)
                 ctx = getattr(exc, "ctx", None)
                 where = getattr(ctx, "command_path", None) or "harvester"
-                stderr.print(f"harvester: error: {message} (see `{where} --help`)", markup=False)
+                line = escape_controls(f"error: {message} (see `{where} --help`)", keep_lines=False)
+                stderr.print(f"harvester: {line}", markup=False)
             sys.exit(int(getattr(exc, "exit_code", errors.EXIT_USAGE)))
         sys.exit(code if isinstance(code, int) else 0)
 
@@ -94,7 +95,10 @@ app.add_typer(harvest_app, name="harvest")
 
 
 def fail(message: str, code: int) -> typer.Exit:
-    stderr.print(f"harvester: {redact(message, read_token())}", markup=False, soft_wrap=True)
+    """The one error line: the token redacted, every control character escaped (line breaks
+    too: one line), whatever a file name or a paper put in the message."""
+    text = escape_controls(redact(message, raw_token()), keep_lines=False)
+    stderr.print(f"harvester: {text}", markup=False, soft_wrap=True)
     return typer.Exit(code)
 
 
@@ -119,7 +123,7 @@ def guard(body: Callable[[], T]) -> T:
 
 def note(message: str) -> None:
     """A side remark on stderr (stdout stays the command's output)."""
-    stderr.print(f"harvester: {message}", markup=False)
+    stderr.print(f"harvester: {escape_controls(message, keep_lines=False)}", markup=False)
 
 
 def open_store(db: Path) -> Store:
@@ -136,18 +140,6 @@ def output_format(fmt: str) -> str:
     only list of output formats), here applied to an empty result."""
     render((), (), fmt)
     return fmt
-
-
-def write(output: str, path: Path | None) -> None:
-    """``output`` to stdout, or to ``path`` (then a note says so)."""
-    if path is None:
-        sys.stdout.write(output)
-        return
-    try:
-        path.write_text(output, "utf-8")
-    except OSError as exc:
-        raise errors.UsageError(f"cannot write {path}: {exc.strerror}") from None
-    note(f"wrote {path}")
 
 
 def _version(value: bool) -> None:

@@ -10,8 +10,9 @@ from typing import Annotated
 import typer
 
 from harvester import dashboard, reports
-from harvester.cli.app import app, guard, note, open_store, write
-from harvester.cli.options import DbOption
+from harvester.cli.app import app, guard, note, open_store
+from harvester.cli.options import DbOption, ForceOption
+from harvester.cli.output import write
 from harvester.config import DEFAULT_DB
 from harvester.render import render
 from harvester.store import export
@@ -20,7 +21,13 @@ from harvester.store import export
 @app.command()
 def chart(
     output: Annotated[
-        Path, typer.Option("--output", "-o", help="HTML file to write (replaced if present).")
+        Path,
+        typer.Option(
+            "--output",
+            "-o",
+            help="HTML file to write (a page an earlier chart wrote is replaced; any other "
+            "existing file only with --force; never the database).",
+        ),
     ] = Path("harvest-report.html"),
     grain: Annotated[
         str,
@@ -39,6 +46,7 @@ def chart(
         typer.Option("--since", help="Only papers published on or after this date (YYYY-MM-DD)."),
     ] = None,
     db: DbOption = Path(DEFAULT_DB),
+    force: ForceOption = False,
 ) -> None:
     """Write one self-contained HTML page of charts (code availability over time, star
     distribution, link health, top repositories, star history from the snapshots, stars 7/30/90
@@ -49,7 +57,7 @@ def chart(
         html = dashboard.build(
             store, grain=grain, top=top, since=since, now=dt.datetime.now(dt.UTC)
         )
-        write(html, output)
+        write(html, output, "html", db=store.path, force=force)
 
     guard(body)
 
@@ -69,6 +77,14 @@ def export_command(
     force: Annotated[
         bool, typer.Option("--force", help="Overwrite files a previous export left there.")
     ] = False,
+    safe_csv: Annotated[
+        bool,
+        typer.Option(
+            "--safe-csv",
+            help="CSV for spreadsheets: prefix ' to text cells starting with = + - @ tab or "
+            "carriage return, so a title cannot run as a formula (changes those values).",
+        ),
+    ] = False,
     db: DbOption = Path(DEFAULT_DB),
 ) -> None:
     """Write every table (and with --reports every report) as Parquet or CSV files, one per
@@ -81,7 +97,9 @@ def export_command(
             if with_reports
             else []
         )
-        written = export.export(open_store(db), directory, fmt, reports=queries, force=force)
+        written = export.export(
+            open_store(db), directory, fmt, reports=queries, force=force, safe_csv=safe_csv
+        )
         rows = [(str(w.path.relative_to(directory)), w.rows) for w in written]
         sys.stdout.write(render(["file", "rows"], rows, "table"))
         note(f"wrote {len(written)} files to {directory}")

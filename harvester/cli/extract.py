@@ -10,6 +10,7 @@ import typer
 from harvester import links
 from harvester.cli.app import app, guard, output_format
 from harvester.cli.options import SourcesArgument
+from harvester.cli.output import emit
 from harvester.render import FORMATS, render
 from harvester.sources.files import FORMATS as INPUT_FORMATS
 from harvester.sources.files import read_inputs
@@ -51,7 +52,7 @@ def extract(
             else:
                 rows.extend(found)
         if fmt != "jsonl":
-            out.write(render(COLUMNS, rows, fmt))
+            emit(render(COLUMNS, rows, fmt), fmt)
         out.flush()
 
     guard(body)

@@ -38,6 +38,12 @@ GitHubUrlOption = Annotated[
 OutputFormat = Annotated[
     str, typer.Option("--format", "-f", help=f"Output format: {', '.join(FORMATS)}.")
 ]
+ForceOption = Annotated[
+    bool,
+    typer.Option(
+        "--force", help="Replace an existing --output file that this command did not write."
+    ),
+]
 SourcesArgument = Annotated[
     list[str],
     typer.Argument(help="Files, directories, globs, or - (stdin).", show_default=False),

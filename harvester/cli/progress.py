@@ -22,6 +22,7 @@ from rich.progress import (
 
 from harvester import errors, harvest
 from harvester.cli.app import note, stderr
+from harvester.render import escape_controls
 
 
 class RichReporter:
@@ -116,6 +117,7 @@ def finish(summary: harvest.Summary) -> None:
             f"run {run_id} had been left 'running' by a process that died; "
             "marked interrupted (its work up to then is kept)"
         )
-    typer.echo(harvest.describe(summary))
+    # (its reasons can quote a server, e.g. a GitHub error message: no raw control characters)
+    typer.echo(escape_controls(harvest.describe(summary), keep_lines=False))
     if summary.status != "ok":
         raise typer.Exit(errors.EXIT_RESUMABLE)

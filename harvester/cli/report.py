@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from harvester import reports
-from harvester.cli.app import app, guard, open_store, output_format, write
-from harvester.cli.options import DbOption, OutputFormat
-from harvester.config import DEFAULT_DB
+from harvester.cli.app import app, guard, open_store, output_format
+from harvester.cli.options import DbOption, ForceOption, OutputFormat
+from harvester.cli.output import emit, write
+from harvester.config import DEFAULT_DB, resolve_db_path
 from harvester.render import render
 
 
@@ -22,31 +22,47 @@ def report(
         list[str] | None, typer.Option("--param", "-p", help="NAME=VALUE (repeatable).")
     ] = None,
     fmt: OutputFormat = "table",
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to a file.")] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write to a file (an earlier output of the report is replaced; any other "
+            "existing file only with --force; never the database).",
+        ),
+    ] = None,
     describe: Annotated[
         bool,
         typer.Option("--describe", help="Show what the report answers and its parameters."),
     ] = False,
     db: DbOption = Path(DEFAULT_DB),
+    force: ForceOption = False,
 ) -> None:
     """Run one of the shipped reports (queries/*.sql), or list them."""
 
     def body() -> None:
         output_format(fmt)
+        db_path = resolve_db_path(db)
+
+        def out(columns: list[str], rows: list[tuple[object, ...]], text: str) -> None:
+            write(text, output, fmt, db=db_path, force=force, columns=columns)
+
         if name is not None and describe:
-            write(reports.describe(reports.find_report(name), fmt), output)
+            columns = ["parameter", "type", "default", "allowed", "help"]
+            out(columns, [], reports.describe(reports.find_report(name), fmt))
             return
         if name is None:
-            rows = [
+            columns = ["report", "title", "parameters (defaults)"]
+            rows: list[tuple[object, ...]] = [
                 (r.name, r.title, ", ".join(f"{p.name}={p.default_text}" for p in r.params) or "-")
                 for r in reports.list_reports()
             ]
-            write(render(["report", "title", "parameters (defaults)"], rows, fmt), output)
+            out(columns, rows, render(columns, rows, fmt))
             return
         chosen = reports.find_report(name)
         values = chosen.bind(reports.parse_params(param or []))
         result = open_store(db).query([chosen.sql], values)
-        write(render(result.columns, result.rows, fmt), output)
+        out(result.columns, result.rows, render(result.columns, result.rows, fmt))
 
     guard(body)
 
@@ -62,6 +78,6 @@ def sql(
     def body() -> None:
         output_format(fmt)
         result = open_store(db).query([query])
-        sys.stdout.write(render(result.columns, result.rows, fmt))
+        emit(render(result.columns, result.rows, fmt), fmt)
 
     guard(body)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -11,6 +10,7 @@ import typer
 from harvester import status as status_rows
 from harvester.cli.app import app, guard, open_store, output_format
 from harvester.cli.options import DbOption, GitHubUrlOption, OutputFormat
+from harvester.cli.output import emit
 from harvester.config import DEFAULT_DB, DEFAULT_GITHUB_URL, api_urls, read_token
 from harvester.render import render
 
@@ -33,11 +33,11 @@ def status(
     def body() -> None:
         output_format(fmt)
         urls = api_urls(github_url)
-        rows = status_rows.database_rows(open_store(db).summary())
+        rows = status_rows.database_rows(open_store(db).summary(), status_rows.process_gone)
         if offline:
             rows.append(("GitHub budget", "not checked (--offline)"))
         else:
             rows += status_rows.github_budget(urls, read_token(), timeout=timeout)
-        sys.stdout.write(render(["item", "value"], rows, fmt, cell_width=status_rows.CELL_WIDTH))
+        emit(render(["item", "value"], rows, fmt, cell_width=status_rows.CELL_WIDTH), fmt)
 
     guard(body)

@@ -17,7 +17,13 @@ from harvester.github.engine import Engine, EngineOptions
 from harvester.github.graphql import GraphQLClient
 from harvester.github.parse import RateInfo, rate_from_rate_limit
 from harvester.github.rest import RestClient
-from harvester.github.transport import TOKEN_HINT, NetworkError, Reply, rejected_token
+from harvester.github.transport import (
+    TOKEN_HINT,
+    NetworkError,
+    RedirectRefused,
+    Reply,
+    rejected_token,
+)
 
 if TYPE_CHECKING:
     from harvester.harvest import HarvestReporter
@@ -77,6 +83,8 @@ def probe_budget(github: GitHubSettings, resource: str) -> tuple[RateInfo | None
         reply, latency = read_rate_limit(replace(github, timeout=min(github.timeout, 10.0)))
     except NetworkError:
         return None, DEFAULT_LATENCY
+    except RedirectRefused as exc:
+        raise GitHubError(str(exc)) from None
     rejected = rejected_token(reply)
     if rejected is not None:
         raise GitHubError(f"{rejected}; {TOKEN_HINT}")

@@ -209,6 +209,9 @@ class Engine:
             self.budget.acquire(resource, cost)
             try:
                 reply = send()
+            except RedirectRefused as exc:  # a wrong --github-url: every request would do it
+                self._count()
+                raise GitHubError(str(exc)) from None
             except NetworkError as exc:
                 self._count()
                 failures += 1
@@ -292,11 +295,7 @@ class Engine:
     # -- units of work -----------------------------------------------------------------------
 
     def _rest_outcome(self, name: str, etag: str | None) -> Outcome:
-        try:
-            reply = self._call("core", 1, lambda: self.rest.get_repo(name, etag))
-        except RedirectRefused as exc:
-            self._count()
-            return Outcome(name, Status.ERROR, detail=str(exc))
+        reply = self._call("core", 1, lambda: self.rest.get_repo(name, etag))
         outcome = outcome_from_rest(name, reply)
         if outcome.status == Status.ERROR and reply.status >= 500:
             attempts = self.options.retries + 1

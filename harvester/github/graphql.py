@@ -11,7 +11,7 @@ import httpx
 
 from harvester import __version__
 from harvester.config import Secret
-from harvester.github.transport import NetworkError, Reply, decode_json
+from harvester.github.transport import NetworkError, Reply, decode_json, redirect_refused
 
 
 class GraphQLClient:
@@ -46,6 +46,8 @@ class GraphQLClient:
         except httpx.HTTPError as exc:
             raise NetworkError(f"connection to GitHub failed: {type(exc).__name__}") from None
         headers = {k.lower(): v for k, v in response.headers.items()}
+        if 300 <= response.status_code < 400:
+            raise redirect_refused(self.url, response.status_code, headers.get("location"))
         return Reply(response.status_code, headers, decode_json(body, response.status_code))
 
     def close(self) -> None:

@@ -13,7 +13,13 @@ import logging
 
 from harvester import __version__
 from harvester.config import Secret
-from harvester.github.transport import NetworkError, RedirectRefused, Reply, decode_json
+from harvester.github.transport import (
+    NetworkError,
+    RedirectRefused,
+    Reply,
+    decode_json,
+    redirect_refused,
+)
 
 
 class RestClient:
@@ -50,14 +56,18 @@ class RestClient:
                 "GET", path, headers=headers
             )
         except RuntimeError as exc:  # PyGithub refuses a redirect to another host or scheme
+            said = str(exc).split(", please")[0][:160]  # "... redirected from host A to B"
             raise RedirectRefused(
-                f"redirected away from {self.base_url}; not followed ({str(exc)[:120]})"
+                f"{self.base_url} answered with a redirect; not followed ({said}; is "
+                "--github-url the API root, e.g. https://HOST/api/v3?)"
             ) from None
         except ConnectionRefusedError:
             raise NetworkError(f"cannot connect to {self.base_url}", reachable=False) from None
         except OSError as exc:  # requests' exceptions derive from OSError (IOError)
             raise NetworkError(_describe(exc), reachable=_reachable(exc)) from None
         lowered = {str(k).lower(): str(v) for k, v in resp_headers.items()}
+        if 300 <= int(status) < 400 and int(status) != 304:  # (PyGithub followed what it may)
+            raise redirect_refused(self.base_url, int(status), lowered.get("location"))
         return Reply(int(status), lowered, decode_json(body or "", int(status)))
 
     def get_repo(self, name: str, etag: str | None = None) -> Reply:

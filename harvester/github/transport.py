@@ -13,6 +13,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 TOKEN_HINT = "check GITHUB_TOKEN / GH_TOKEN"  # noqa: S105 - names the variables, holds no token
 
@@ -38,8 +39,20 @@ class NetworkError(Exception):
 
 
 class RedirectRefused(Exception):
-    """GitHub answered with a redirect to another host or scheme, which we never follow (the
-    token must only ever go to the configured API). Final for that request: no retry."""
+    """GitHub answered with a redirect to another host or scheme (or one PyGithub does not
+    follow), which we never follow: the token must only ever go to the configured API. The
+    configured URL is wrong, so the engine stops the whole job on it (no retry)."""
+
+
+def redirect_refused(api: str, status: int, location: str | None) -> RedirectRefused:
+    """The error for a ``status`` 3xx from ``api`` to ``location``, naming where it pointed
+    (scheme and host only: a path or query could carry anything)."""
+    parts = urlsplit(location or "")
+    target = f"{parts.scheme}://{parts.netloc}" if parts.netloc else (location or "nowhere")[:80]
+    return RedirectRefused(
+        f"{api} answered HTTP {status}, a redirect to {target}; not followed "
+        "(is --github-url the API root, e.g. https://HOST/api/v3?)"
+    )
 
 
 def decode_json(body: bytes | str, status: int) -> Any:

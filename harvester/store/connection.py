@@ -77,13 +77,13 @@ class Database:
         self.storage_version = storage_version
         self._migrated = False
 
-    def _open(self, read_only: bool) -> duckdb.DuckDBPyConnection:
+    def _open(self, read_only: bool, sandboxed: bool = False) -> duckdb.DuckDBPyConnection:
         deadline = time.monotonic() + self.lock_wait
         delay = 0.02
         while True:
             try:
                 con = (
-                    _connect_reader(self.path)
+                    _connect_reader(self.path, sandboxed)
                     if read_only
                     else _connect_writer(self.path, self.storage_version)
                 )
@@ -104,6 +104,8 @@ class Database:
             except duckdb.Error as exc:
                 raise self._translate(exc) from None
             con.execute("SET TimeZone = 'UTC'")
+            if sandboxed:  # from here on no statement can switch the sandbox off again
+                con.execute("SET lock_configuration = true")
             return con
 
     def _translate(self, exc: BaseException) -> StoreError:
@@ -154,14 +156,18 @@ class Database:
             con.close()
 
     @contextmanager
-    def reader(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A read-only connection. Refuses a missing file instead of creating an empty one."""
+    def reader(self, *, sandboxed: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A read-only connection. Refuses a missing file instead of creating an empty one.
+        ``sandboxed``: nothing beyond the database either (``SANDBOX_SETTINGS``)."""
         if not self.path.exists():
             raise StoreError(f"no database at {self.path}; run `harvester harvest` first")
-        con = self._open(read_only=True)
+        con = self._open(read_only=True, sandboxed=sandboxed)
         try:
             try:
-                migrate.check_version(migrate.current_version(con), str(self.path))
+                version = migrate.current_version(con)
+                migrate.check_version(version, str(self.path))
+                if version == 0:
+                    raise migrate.not_ours(str(self.path))
             except duckdb.Error as exc:
                 raise self._translate(exc) from None
             yield con
@@ -174,8 +180,19 @@ class Database:
             return migrate.current_version(con)
 
 
-def _connect_reader(path: Path) -> duckdb.DuckDBPyConnection:
-    return duckdb.connect(str(path), read_only=True)
+# ``sql`` and reports run arbitrary SQL: with these, it reads the database file and nothing else
+# (no COPY TO / EXPORT / ATTACH / read_text of other files, no INSTALL, no extension download or
+# load), and ``lock_configuration`` (set in ``Database._open`` once the time zone is set: ICU's
+# ``TimeZone`` is not known at connect time) stops a statement from switching them back.
+SANDBOX_SETTINGS: dict[str, str | bool | int | float | list[str]] = {
+    "enable_external_access": False,
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+}
+
+
+def _connect_reader(path: Path, sandboxed: bool = False) -> duckdb.DuckDBPyConnection:
+    return duckdb.connect(str(path), read_only=True, config=SANDBOX_SETTINGS if sandboxed else {})
 
 
 def _connect_writer(path: Path, storage_version: str | None) -> duckdb.DuckDBPyConnection:

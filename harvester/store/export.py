@@ -8,6 +8,10 @@ engines — pandas, polars, Spark, Trino, BigQuery — read the harvest without 
 * **No half-written files.** Each file is written under a hidden temporary name beside its
   target and renamed into place when complete, so an interrupted export leaves only whole
   files under real names.
+* **``safe_csv`` (opt-in).** A spreadsheet runs a cell that starts with ``=``, ``+``, ``-``,
+  ``@``, tab or carriage return as a formula, and paper titles come from anyone. With
+  ``safe_csv`` such text cells get a leading ``'`` (the usual defence); off by default because
+  it changes the data (``-1 point`` becomes ``'-1 point``). Numbers are not text: untouched.
 * **Read-only.** The database is opened read-only (a running harvest is waited for, like
   ``report``); each report runs on a fresh connection so that one report's variables never
   reach the next.
@@ -72,31 +76,39 @@ def export(
     *,
     reports: Sequence[ReportQuery] = (),
     force: bool = False,
+    safe_csv: bool = False,
 ) -> list[Written]:
     """Write ``DIR/<table>.<fmt>`` for every table and ``DIR/reports/<name>.<fmt>`` for every
     report given. Returns what was written, in order."""
     if fmt not in FORMATS:
         raise UsageError(f"export --format takes {' or '.join(FORMATS)}, got {fmt!r}")
+    if safe_csv and fmt != "csv":
+        raise UsageError("--safe-csv applies to --format csv only")
     names = tables(store)
     table_targets = [(name, directory / f"{name}.{fmt}") for name in names]
     report_targets = [(r, directory / REPORTS_SUBDIR / f"{r.name}.{fmt}") for r in reports]
-    _check_targets([p for _, p in table_targets] + [p for _, p in report_targets], force)
+    _check_targets(
+        [p for _, p in table_targets] + [p for _, p in report_targets], force, store.path
+    )
     _make_dirs(directory, bool(reports))
     written: list[Written] = []
     with store.reader() as con:
         for name, path in table_targets:
-            rows = _copy(con, f"SELECT * FROM {_quote(name)}", path, fmt)
+            rows = _copy(con, f"SELECT * FROM {_quote(name)}", path, fmt, safe_csv)
             written.append(Written(path, rows))
     for report, path in report_targets:
         with store.reader() as con:
-            written.append(Written(path, _copy_report(con, report, path, fmt)))
+            written.append(Written(path, _copy_report(con, report, path, fmt, safe_csv)))
     return written
 
 
-def _check_targets(targets: Sequence[Path], force: bool) -> None:
+def _check_targets(targets: Sequence[Path], force: bool, db: Path) -> None:
     existing = [p for p in targets if p.exists() or p.is_symlink()]
     if not existing:
         return
+    for path in existing:  # as for every --output: never the database, --force or not
+        if path.exists() and db.exists() and os.path.samefile(path, db):
+            raise UsageError(f"cannot write {path}: it is the database {db}")
     blocker = next((p for p in existing if p.is_dir()), None)
     if blocker is not None:
         raise UsageError(f"cannot write {blocker}: it is a directory")
@@ -118,10 +130,29 @@ def _make_dirs(directory: Path, with_reports: bool) -> None:
             raise UsageError(f"cannot create {path}: {exc.strerror or exc}") from None
 
 
-def _copy(con: duckdb.DuckDBPyConnection, select: str, path: Path, fmt: str) -> int:
+def _defused(con: duckdb.DuckDBPyConnection, select: str) -> str:
+    """``select`` with every text cell that a spreadsheet would run as a formula prefixed with
+    ``'`` (see ``safe_csv``)."""
+    described = con.execute(f"DESCRIBE {select}").fetchall()
+    starts = "('=', '+', '-', '@', chr(9), chr(13))"
+    cells = [
+        f"CASE WHEN left({_quote(c)}, 1) IN {starts} THEN chr(39) || {_quote(c)} ELSE {_quote(c)}"
+        f" END AS {_quote(c)}"
+        if str(t) == "VARCHAR"
+        else _quote(c)
+        for c, t, *_ in described
+    ]
+    return f"SELECT {', '.join(cells)} FROM ({select}\n)"
+
+
+def _copy(
+    con: duckdb.DuckDBPyConnection, select: str, path: Path, fmt: str, safe_csv: bool = False
+) -> int:
     """``COPY (select) TO path``, through a temporary file renamed into place."""
     partial = path.with_name(f".{path.name}.partial-{os.getpid()}")
     try:
+        if safe_csv:
+            select = _defused(con, select)
         row = con.execute(f"COPY ({select}\n) TO ? {_OPTIONS[fmt]}", [str(partial)]).fetchone()
         os.replace(partial, path)
     except duckdb.IOException as exc:
@@ -135,7 +166,9 @@ def _copy(con: duckdb.DuckDBPyConnection, select: str, path: Path, fmt: str) -> 
     return int(row[0]) if row else 0
 
 
-def _copy_report(con: duckdb.DuckDBPyConnection, report: ReportQuery, path: Path, fmt: str) -> int:
+def _copy_report(
+    con: duckdb.DuckDBPyConnection, report: ReportQuery, path: Path, fmt: str, safe_csv: bool
+) -> int:
     """Run the report's leading statements (its SET VARIABLE defaults), then copy its final
     SELECT, wrapped in a temporary view so the file's own text is used unchanged."""
     try:
@@ -149,4 +182,4 @@ def _copy_report(con: duckdb.DuckDBPyConnection, report: ReportQuery, path: Path
         con.execute("CREATE OR REPLACE TEMP VIEW harvester_export AS\n" + statements[-1].query)
     except duckdb.Error as exc:
         raise QueryError(f"report {report.name}: {_first_line(exc)}") from None
-    return _copy(con, "SELECT * FROM harvester_export", path, fmt)
+    return _copy(con, "SELECT * FROM harvester_export", path, fmt, safe_csv)

@@ -3,6 +3,9 @@
 DuckDB's own file lock is held only while a batch is written, so it cannot stop two jobs from
 interleaving; this lock can. The kernel releases it when the process dies (even on SIGKILL), so
 a crashed job never leaves the file locked.
+
+The lock sits beside the database's *resolved* path (symlinks and ``..`` followed), so two
+spellings of one file (``./a/../h.duckdb``, a symlink to it) share one lock.
 """
 
 from __future__ import annotations
@@ -17,7 +20,8 @@ from harvester.errors import StoreError, StoreLockedError
 
 class JobLock:
     def __init__(self, db_path: Path) -> None:
-        self.path = db_path.with_name(db_path.name + ".lock")
+        real = Path(os.path.realpath(db_path))
+        self.path = real.with_name(real.name + ".lock")
         self._fd: int | None = None
 
     def __enter__(self) -> JobLock:

@@ -56,10 +56,25 @@ def check_version(version: int, path: str) -> None:
         )
 
 
+def not_ours(path: str) -> StoreError:
+    return StoreError(
+        f"{path} is a DuckDB database but not a harvester database (it has no schema_version "
+        "table); give another --db"
+    )
+
+
 def migrate(con: duckdb.DuckDBPyConnection, path: str) -> int:
-    """Bring the schema up to date in one transaction; returns the version now in place."""
+    """Bring the schema up to date in one transaction; returns the version now in place.
+    Refuses a file that holds tables but no harvester schema (another application's)."""
     version = current_version(con)
     check_version(version, path)
+    if version == 0:
+        tables = con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_catalog = "
+            "current_database()"
+        ).fetchone()
+        if tables and tables[0]:
+            raise not_ours(path)
     pending = [m for m in migrations() if m.version > version]
     if not pending:
         return version

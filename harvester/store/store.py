@@ -164,8 +164,9 @@ class Store(Database):
         self, statements: Sequence[str], variables: Sequence[tuple[str, Any]] = ()
     ) -> QueryResult:
         """Run SQL read-only: ``SET VARIABLE`` each (name, value) bound as a parameter, then the
-        statements in order; the last statement's result is returned."""
-        with self.reader() as con:
+        statements in order; the last statement's result is returned. The connection is
+        sandboxed: no file but the database, no network, no extension installed or loaded."""
+        with self.reader(sandboxed=True) as con:
             return read.run(con, statements, variables)
 
     def summary(self) -> dict[str, Any]:

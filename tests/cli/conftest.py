@@ -94,3 +94,15 @@ def history(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cli]:
         cli = Cli(tmp_path_factory.mktemp("history") / "history.duckdb", server)
         builder.build(cli, server, patch)
         yield cli
+
+
+@pytest.fixture
+def one_paper(cli: Cli, tmp_path: Path) -> Cli:
+    """A database with one harvested paper (2501.00001 linking a/b, fetched), to check that a
+    failing command leaves it intact (``tests/cli/hostile.py``: ``intact``)."""
+    from tests.cli.hostile import GOOD
+
+    good = tmp_path / "good.jsonl"
+    good.write_text(GOOD)
+    assert cli("harvest", str(good)).code == 0
+    return cli

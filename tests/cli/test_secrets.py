@@ -15,6 +15,8 @@ import pytest
 
 from harvester import errors
 from harvester.cli import RichReporter
+from harvester.reports import find_report
+from harvester.store import Store
 from tests.cli.conftest import TOKEN, Cli
 from tests.fakegithub import FakeGitHub
 
@@ -150,10 +152,11 @@ def test_redirects_to_another_host_are_never_followed(
     papers = tmp_path / "p.jsonl"
     papers.write_text('{"id": "2404.00001", "title": "T", "abstract": "github.com/a/b"}\n')
     out = cli("harvest", str(papers), "--github-url", url, token=None)
-    assert out.code == 0, out.stderr
+    # the redirect stops the job at once and names where it pointed (issue 15, item 7)
+    assert out.code == errors.EXIT_REMOTE, out.stderr
     assert hits == []  # the token would have gone there
-    ((status, detail),) = cli.rows("SELECT status, detail FROM repo_names")
-    assert status == "error" and "redirected away" in str(detail)
+    assert "to localhost" in out.stderr.splitlines()[-1]
+    assert cli.rows("SELECT status FROM repo_names") == [("pending",)]
 
 
 def test_report_parameters_are_data_never_sql(cli: Cli, fake: FakeGitHub, tmp_path: Path) -> None:
@@ -161,9 +164,22 @@ def test_report_parameters_are_data_never_sql(cli: Cli, fake: FakeGitHub, tmp_pa
     papers.write_text('{"id": "2404.00001", "title": "T", "abstract": "github.com/a/b"}\n')
     assert cli("harvest", str(papers)).code == 0
     evil = "all' OR 1=1; DROP TABLE papers; --"
+    # status declares its values, so this is refused before any SQL runs (issue 15, item 5) ...
     out = cli("report", "link_health", "--param", f"status={evil}", "--format", "json")
-    assert out.code == 0, out.stderr
-    assert json.loads(out.stdout) == []  # no status is called that
+    assert out.code == errors.EXIT_USAGE, out.stderr
+    assert "takes one of" in out.stderr
+    assert cli.one("SELECT count(*) FROM papers") == 1
+    # ... and a text parameter without declared values is still bound as data, never SQL
+    report = tmp_path / "q" / "free.sql"
+    report.parent.mkdir()
+    report.write_text(
+        "-- title: Free text\n-- param: word = 'x'   Any text.\n"
+        "SET VARIABLE word = COALESCE(getvariable('word'), 'x');\n"
+        "SELECT count(*) AS n FROM papers WHERE title = getvariable('word');\n"
+    )
+    chosen = find_report("free", report.parent)
+    result = Store(cli.db).query([chosen.sql], chosen.bind({"word": evil}))
+    assert result.rows == [(0,)]  # no title is called that
     assert cli.one("SELECT count(*) FROM papers") == 1
     out = cli("sql", "DROP TABLE papers")
     assert out.code == errors.EXIT_QUERY and "read-only" in out.stderr

@@ -229,7 +229,7 @@ def _read_atom(stream: _Stream, _path: str | None, where: str) -> Iterator[Paper
 
 def _read_text(stream: _Stream, path: str | None, where: str) -> Iterator[Paper]:
     content = _decode(_read_document(stream, text.MAX_TEXT_BYTES), where)
-    name = os.path.normpath(path) if path is not None else "stdin"
+    name = os.path.realpath(path) if path is not None else "stdin"  # see text.py: one file, one id
     yield text.parse_text(content, name)
 
 

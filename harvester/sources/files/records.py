@@ -118,17 +118,26 @@ def read_csv(lines: Iterator[str]) -> Iterator[Paper]:
             "CSV header has no id, title or url column (expected one of "
             f"{', '.join(sorted(IDENTIFYING))}); header: {first.strip()[:200]!r}"
         )
-    reader = csv.reader(itertools.chain([first], lines), delimiter=delimiter)
+    # strict: a quote left open to the end of the file (which would swallow every record after
+    # it into one field) or text after a closing quote is an error, not a silent merge
+    reader = csv.reader(itertools.chain([first], lines), delimiter=delimiter, strict=True)
+    start = 1  # the line the record being read starts on
     try:
         names = [name.strip().lstrip("\ufeff").lower() for name in next(reader)]
+        start = reader.line_num + 1
         for row in reader:
             if not any(cell.strip() for cell in row):
+                start = reader.line_num + 1
                 continue
             record = {name: cell for name, cell in zip(names, row, strict=False) if name}
-            yield record_to_paper(
-                record, where=f"line {reader.line_num}", source="csv", from_text=True
-            )
+            yield record_to_paper(record, where=f"line {start}", source="csv", from_text=True)
+            start = reader.line_num + 1
     except csv.Error as e:
+        if "unexpected end of data" in str(e):
+            raise InputError(
+                f"line {start}: malformed CSV: a quoted field opened in the record starting "
+                "here is never closed"
+            ) from None
         raise InputError(f"line {reader.line_num}: malformed CSV: {e}") from None
 
 

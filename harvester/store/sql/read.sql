@@ -15,7 +15,7 @@ SELECT status, count(*) FROM repo_names GROUP BY status ORDER BY status;
 
 -- name: last_runs
 SELECT run_id, command, status, started_at, finished_at, papers, new_papers, new_mentions,
-       repos_fetched, requests, message
+       repos_fetched, requests, message, pid, hostname
 FROM runs
 ORDER BY run_id DESC
 LIMIT 5;
