@@ -9,10 +9,12 @@ import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from harvester import errors, harvest, web
+from harvester.sources.live.oai import OaiSource
 from tests.cli.conftest import Cli
 from tests.fakeoai import FakeOai, FakeRecord
 from tests.fakesources import Answer, FakeClock
@@ -232,3 +234,32 @@ def test_bad_options_are_one_line_errors(
     lines = out.stderr.strip().splitlines()
     assert len(lines) == 1 and needle in lines[0], out.stderr
     assert oai.requests == []
+
+
+def test_ctrl_c_keeps_the_resume_point_of_the_last_committed_page(
+    cli: Cli, oai: FlakyOai, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(harvest, "PAPER_BATCH", 3)
+    oai.records = _records(12)
+    real_page = OaiSource._page
+    calls: list[str | None] = []
+
+    def page(self: OaiSource, token: str | None) -> Any:
+        calls.append(token)
+        if len(calls) == 4:  # Ctrl-C while waiting for page 4
+            raise KeyboardInterrupt
+        return real_page(self, token)
+
+    monkeypatch.setattr(OaiSource, "_page", page)
+    out = cli(*_run(oai))
+    assert out.code == errors.EXIT_INTERRUPTED
+    assert cli.rows("SELECT status FROM runs") == [("interrupted",)]
+    assert cli.one("SELECT count(*) FROM papers") == 9
+    assert cli.one("SELECT token FROM source_resume") == calls[3]
+
+    monkeypatch.setattr(OaiSource, "_page", real_page)
+    out = cli(*_run(oai))
+    assert out.code == 0, out.stderr
+    assert oai.params("/oai")[-1] == {"verb": "ListRecords", "resumptionToken": calls[3]}
+    assert out.stdout.startswith("3 papers read (3 new)")
+    assert cli.one("SELECT count(*) FROM papers") == 12
