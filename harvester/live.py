@@ -32,7 +32,7 @@ Note = Callable[[str], None]
 
 
 class LiveSource(Protocol):
-    """What ``ArxivSource`` and ``HfSource`` offer the harvest."""
+    """What ``ArxivSource``, ``HfSource`` and ``OaiSource`` offer the harvest."""
 
     @property
     def source(self) -> str: ...
