@@ -37,7 +37,12 @@ PAPER_COLUMNS = (
     "journal_ref",
     "license",
 )
-_LIST_COLUMNS = ("authors", "categories")  # tuples on Paper, VARCHAR[] here; () is stored null
+# Tuples on Paper, VARCHAR[] in papers, () stored as null. They are staged as one string each
+# (joined by _LIST_SEPARATORS) and split by the upsert: the Appender takes a string ~6x faster
+# than a list (80k rows of 6 authors and 2 categories: 1.3 s as lists, 0.2 s + 0.2 s to split).
+# Categories never hold a space (arXiv writes them space-separated); names never hold U+001F.
+_LIST_SEPARATORS = {"authors": "\x1f", "categories": " "}
+_LIST_COLUMNS = tuple(_LIST_SEPARATORS)
 # Descriptive fields keep the first non-null value seen; hint fields that change over time on
 # Hugging Face (stars, upvotes, the githubRepo its authors may add later) take the newest, and so
 # do the bibliographic ones (arXiv adds a DOI or journal reference, reclassifies, in a later
@@ -50,8 +55,14 @@ _TAKE_NEWEST = (
     *("primary_category", "doi", "journal_ref", "license"),
 )
 _STAGED = (*PAPER_COLUMNS, "first_run_id", "harvested_at")
+_STAGE_SHAPE = [  # the staging table: papers' columns, the lists as VARCHAR
+    f"NULL::VARCHAR AS {c}" if c in _LIST_SEPARATORS else c for c in _STAGED
+]
+_FROM_STAGE = [
+    f"string_split({c}, '{_LIST_SEPARATORS[c]}')" if c in _LIST_SEPARATORS else c for c in _STAGED
+]
 _UPSERT_PAPERS = (
-    f"INSERT INTO papers ({', '.join(_STAGED)}) SELECT {', '.join(_STAGED)} FROM stage_papers "
+    f"INSERT INTO papers ({', '.join(_STAGED)}) SELECT {', '.join(_FROM_STAGE)} FROM stage_papers "
     "ON CONFLICT (paper_id) DO UPDATE SET "
     + ", ".join(
         [f"{c} = coalesce(papers.{c}, EXCLUDED.{c})" for c in _KEEP_FIRST]
@@ -89,7 +100,7 @@ def save_papers(
         con,
         "stage_papers",
         "papers",
-        _STAGED,
+        _STAGE_SHAPE,
         (paper_row(p, run_id, now) for p in latest.values()),
     )
     # before the papers: which of them were stored already is what it checks
@@ -120,15 +131,16 @@ def save_papers(
 
 
 _PAPER_VALUES = attrgetter(*PAPER_COLUMNS)
-_LIST_AT = tuple(PAPER_COLUMNS.index(c) for c in _LIST_COLUMNS)
+_LIST_AT = tuple((PAPER_COLUMNS.index(c), sep) for c, sep in _LIST_SEPARATORS.items())
 
 
 def paper_row(paper: Paper, run_id: int, now: dt.datetime) -> tuple[Any, ...]:
-    """A paper as a row of ``_STAGED``: its ``PAPER_COLUMNS`` fields by name, an empty author or
-    category list as null (so that the upsert keeps a list stored before)."""
+    """A paper as a row of the staging table: its ``PAPER_COLUMNS`` fields by name, the author
+    and category lists joined into one string, an empty one as null (so that the upsert keeps
+    a list stored before)."""
     row = list(_PAPER_VALUES(paper))
-    for i in _LIST_AT:
-        row[i] = row[i] or None
+    for i, sep in _LIST_AT:
+        row[i] = sep.join(row[i]) if row[i] else None
     row += (run_id, now)
     return tuple(row)
 

@@ -68,7 +68,7 @@ def test_a_paper_gains_fields_from_a_richer_source_and_keeps_them_from_a_poorer_
         "2501.00001",
         "arxiv_oai",
         title="A (arXiv)",
-        authors=("Jane Doe", "Ann Lee", "Bo Chen"),
+        authors=("Jane Doe", "Ann Lee", "Chen, Bo Jr. (Lab, 'X')"),
         categories=("cs.CV", "cs.LG"),
         primary_category="cs.CV",
         doi="10.1/x",
@@ -79,7 +79,7 @@ def test_a_paper_gains_fields_from_a_richer_source_and_keeps_them_from_a_poorer_
     assert store.query([FIELDS]).rows == [(["Jane Doe", "Ann Lee"], None, None, None, None, None)]
     store.save_papers([oai], [], run)
     rich = (
-        ["Jane Doe", "Ann Lee", "Bo Chen"],
+        ["Jane Doe", "Ann Lee", "Chen, Bo Jr. (Lab, 'X')"],  # commas, quotes: intact
         ["cs.CV", "cs.LG"],
         "cs.CV",
         "10.1/x",
