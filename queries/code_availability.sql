@@ -5,8 +5,11 @@
 --   periods without papers are listed with 0, so the rows draw a time line as they are.
 -- param: grain = 'month' [day|week|month|year]   Period: day, week, month or year.
 -- param: since = '1900-01-01'   Only papers published on or after this date.
+-- param: category = ''   Only papers listed in this arXiv category, by prefix (cs: every cs.*;
+--   cs.CV: that one only; a cross-listed paper counts in each); empty: all papers.
 SET VARIABLE grain = COALESCE(getvariable('grain'), 'month');
 SET VARIABLE since = COALESCE(getvariable('since'), DATE '1900-01-01');
+SET VARIABLE category = COALESCE(getvariable('category'), '');
 
 WITH paper_code AS (
     SELECT
@@ -20,6 +23,9 @@ WITH paper_code AS (
             AS has_live_repo
     FROM papers p
     WHERE coalesce(p.published_at, p.listed_on) >= getvariable('since')::DATE
+      AND (getvariable('category') = ''
+           OR contains(' ' || lower(replace(array_to_string(p.categories, ' '), '.', ' .')) || ' ',
+                       ' ' || lower(replace(getvariable('category'), '.', ' .')) || ' '))
 ),
 -- every period from the first to the last, so that a quiet period shows as 0, not as a gap
 periods AS (

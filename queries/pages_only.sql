@@ -4,7 +4,10 @@
 --   leads to the code. `owner_repos` lists repositories of the page's owner that other papers
 --   link, a hint where the code may live.
 -- param: since = '1900-01-01'   Only papers published on or after this date.
+-- param: category = ''   Only papers listed in this arXiv category, by prefix (cs: every cs.*;
+--   cs.CV: that one only; a cross-listed paper counts in each); empty: all papers.
 SET VARIABLE since = COALESCE(getvariable('since'), DATE '1900-01-01');
+SET VARIABLE category = COALESCE(getvariable('category'), '');
 
 WITH pages AS (
     SELECT m.paper_id, m.url, split_part(m.repo_name, '/', 1) AS owner  -- lowercase already
@@ -29,5 +32,8 @@ FROM pages g
 JOIN papers p ON p.paper_id = g.paper_id
 LEFT JOIN owner_repos o ON o.owner = g.owner
 WHERE coalesce(p.published_at, p.listed_on, DATE '1900-01-01') >= getvariable('since')::DATE
+  AND (getvariable('category') = ''
+       OR contains(' ' || lower(replace(array_to_string(p.categories, ' '), '.', ' .')) || ' ',
+                   ' ' || lower(replace(getvariable('category'), '.', ' .')) || ' '))
 GROUP BY ALL
 ORDER BY published DESC NULLS LAST, p.paper_id;

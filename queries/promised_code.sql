@@ -9,8 +9,11 @@
 --   sentence fragment that matched. Heuristic: read the evidence.
 -- param: since = '1900-01-01'   Only papers published on or after this date.
 -- param: include_pages = false   Also list papers that link a github.io page (see pages_only).
+-- param: category = ''   Only papers listed in this arXiv category, by prefix (cs: every cs.*;
+--   cs.CV: that one only; a cross-listed paper counts in each); empty: all papers.
 SET VARIABLE since = COALESCE(getvariable('since'), DATE '1900-01-01');
 SET VARIABLE include_pages = COALESCE(getvariable('include_pages'), false);
+SET VARIABLE category = COALESCE(getvariable('category'), '');
 
 WITH candidates AS (
     SELECT
@@ -23,6 +26,9 @@ WITH candidates AS (
     FROM papers p
     WHERE NOT EXISTS (SELECT 1 FROM mentions m WHERE m.paper_id = p.paper_id AND m.kind = 'repo')
       AND coalesce(p.published_at, p.listed_on, DATE '1900-01-01') >= getvariable('since')::DATE
+      AND (getvariable('category') = ''
+           OR contains(' ' || lower(replace(array_to_string(p.categories, ' '), '.', ' .')) || ' ',
+                       ' ' || lower(replace(getvariable('category'), '.', ' .')) || ' '))
 ),
 gated AS (
     -- cheap tests first (no context to capture): most abstracts fail all three

@@ -8,14 +8,21 @@
 -- param: tolerance = 0.1 [0..1]   Largest distance from the target day, as a fraction of the horizon.
 -- param: since = '1900-01-01'   Only papers published on or after this date.
 -- param: only_known = true   Leave out pairs with no value at any horizon.
+-- param: category = ''   Only papers listed in this arXiv category, by prefix (cs: every cs.*;
+--   cs.CV: that one only; a cross-listed paper counts in each); empty: all papers.
 SET VARIABLE tolerance = COALESCE(getvariable('tolerance'), 0.1);
 SET VARIABLE since = COALESCE(getvariable('since'), DATE '1900-01-01');
 SET VARIABLE only_known = COALESCE(getvariable('only_known'), true);
+SET VARIABLE category = COALESCE(getvariable('category'), '');
 
 WITH pairs AS (
     SELECT DISTINCT paper_id, repo_id, published
     FROM repo_mentions
     WHERE repo_id IS NOT NULL AND published >= getvariable('since')::DATE
+      AND (getvariable('category') = '' OR paper_id IN (
+          SELECT paper_id FROM papers
+          WHERE contains(' ' || lower(replace(array_to_string(categories, ' '), '.', ' .')) || ' ',
+                         ' ' || lower(replace(getvariable('category'), '.', ' .')) || ' ')))
 ),
 targets AS (
     SELECT pairs.*, h.horizon,

@@ -5,9 +5,12 @@
 -- param: top = 25 [1..10000]   How many repositories to list.
 -- param: since = '1900-01-01'   Only repositories linked by papers published on or after this
 --   date (and only those papers are counted).
+-- param: category = ''   Only papers listed in this arXiv category, by prefix (cs: every cs.*;
+--   cs.CV: that one only; a cross-listed paper counts in each); empty: all papers.
 SET VARIABLE min_stars = COALESCE(getvariable('min_stars'), 0);
 SET VARIABLE top = COALESCE(getvariable('top'), 25);
 SET VARIABLE since = COALESCE(getvariable('since'), DATE '1900-01-01');
+SET VARIABLE category = COALESCE(getvariable('category'), '');
 
 SELECT
     v.full_name                                   AS repo,
@@ -21,6 +24,10 @@ SELECT
 FROM repo_mentions v
 WHERE v.repo_id IS NOT NULL AND v.stars >= getvariable('min_stars')::INTEGER
   AND coalesce(v.published, DATE '1900-01-01') >= getvariable('since')::DATE
+  AND (getvariable('category') = '' OR v.paper_id IN (
+      SELECT paper_id FROM papers
+      WHERE contains(' ' || lower(replace(array_to_string(categories, ' '), '.', ' .')) || ' ',
+                     ' ' || lower(replace(getvariable('category'), '.', ' .')) || ' ')))
 GROUP BY ALL
 ORDER BY v.stars DESC, repo
 LIMIT getvariable('top')::INTEGER;

@@ -60,7 +60,7 @@ def broken_links(doc: Path) -> list[str]:
     return broken
 
 
-@pytest.mark.parametrize("name", ["arxiv", "hf"])
+@pytest.mark.parametrize("name", ["arxiv", "arxiv-oai", "hf"])
 def test_live_command_options_are_documented(name: str) -> None:
     assert f"harvester harvest {name}" in README
     options = {o for p in _command(name).params for o in p.opts if o.startswith("--")}
@@ -71,7 +71,7 @@ def test_live_command_options_are_documented(name: str) -> None:
             assert f"`{env}`" in README
 
 
-@pytest.mark.parametrize("name", ["arxiv", "hf"])
+@pytest.mark.parametrize("name", ["arxiv", "arxiv-oai", "hf"])
 def test_live_sources_doc_has_a_daily_cron_line(name: str) -> None:
     cron = re.compile(rf"^\d+\s+\d+\s+\*\s+\*\s+\*\s+.*harvester harvest {name} .*--since-last")
     assert any(cron.match(line) for line in LIVE_DOC.splitlines())

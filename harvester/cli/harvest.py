@@ -1,4 +1,5 @@
-"""``harvester harvest``: paper files (``harvest PATH...``), the arXiv API, the Hugging Face API."""
+"""``harvester harvest``: paper files (``harvest PATH...``), the arXiv API, the Hugging Face API;
+arXiv OAI-PMH (``harvest arxiv-oai``) is in ``harvest_oai``."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from harvester import dry_run, harvest, live
 from harvester.cli.app import command_line, guard, harvest_app, note, open_store
 from harvester.cli.options import (
     DAY,
+    ContactOption,
     DbOption,
     FromOption,
     GitHubOptions,
@@ -138,6 +140,7 @@ def harvest_arxiv(
             help="arXiv API root; requests go to ROOT/api/query.",
         ),
     ] = arxiv_api.DEFAULT_URL,
+    contact: ContactOption = None,
     db: DbOption = Path(DEFAULT_DB),
     *,
     github: GitHubOptions,
@@ -168,6 +171,7 @@ def harvest_arxiv(
                 api_url=root,
                 on_wait=reporter.retry_wait,
                 on_page=reporter.source_pages("arXiv"),
+                contact=contact,
             ),
             store,
             what=what,
@@ -211,6 +215,7 @@ def harvest_hf(
             help="Hugging Face root; requests go to ROOT/api/daily_papers, ROOT/api/papers/search.",
         ),
     ] = hf_api.DEFAULT_URL,
+    contact: ContactOption = None,
     db: DbOption = Path(DEFAULT_DB),
     *,
     github: GitHubOptions,
@@ -251,6 +256,7 @@ def harvest_hf(
                 api_url=root,
                 on_wait=reporter.retry_wait,
                 on_page=reporter.source_pages("Hugging Face"),
+                contact=contact,
             ),
             store,
             what=what,
@@ -259,3 +265,8 @@ def harvest_hf(
         )
 
     guard(body)
+
+
+# `harvest arxiv-oai` lives in its own module (this one would pass ~300 lines); importing it
+# registers the command after these.
+from harvester.cli import harvest_oai  # noqa: E402, F401

@@ -77,6 +77,16 @@ SinceLastOption = Annotated[
     ),
 ]
 
+ContactOption = Annotated[
+    str | None,
+    typer.Option(
+        "--contact",
+        envvar="HARVESTER_CONTACT",
+        help="Your e-mail address or URL, sent in the User-Agent so the service can reach you.",
+        show_default=False,
+    ),
+]
+
 
 def day(value: dt.datetime | None) -> dt.date | None:
     """A ``--from``/``--to``/``--date`` value (typer parses it as a datetime) as a date."""

@@ -4,6 +4,6 @@ schema and its migrations (``schema/``, ``migrate``), the job lock and ``export`
 Parquet/CSV."""
 
 from harvester.store.lock import JobLock
-from harvester.store.store import QueryResult, SaveCounts, Store
+from harvester.store.store import QueryResult, ResumePoint, SaveCounts, Store
 
-__all__ = ["JobLock", "QueryResult", "SaveCounts", "Store"]
+__all__ = ["JobLock", "QueryResult", "ResumePoint", "SaveCounts", "Store"]

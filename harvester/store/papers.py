@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
 
 import duckdb
@@ -29,13 +30,40 @@ PAPER_COLUMNS = (
     "upvotes",
     "organization",
     "listed_on",
+    "authors",
+    "categories",
+    "primary_category",
+    "doi",
+    "journal_ref",
+    "license",
 )
+# Tuples on Paper, VARCHAR[] in papers, () stored as null. They are staged as one string each
+# (joined by _LIST_SEPARATORS) and split by the upsert: the Appender takes a string ~6x faster
+# than a list (80k rows of 6 authors and 2 categories: 1.3 s as lists, 0.2 s + 0.2 s to split).
+# Categories never hold a space (arXiv writes them space-separated); names never hold U+001F.
+_LIST_SEPARATORS = {"authors": "\x1f", "categories": " "}
+_LIST_COLUMNS = tuple(_LIST_SEPARATORS)
 # Descriptive fields keep the first non-null value seen; hint fields that change over time on
-# Hugging Face (stars, upvotes, the githubRepo its authors may add later) take the newest.
+# Hugging Face (stars, upvotes, the githubRepo its authors may add later) take the newest, and so
+# do the bibliographic ones (arXiv adds a DOI or journal reference, reclassifies, in a later
+# version). Either way a null never replaces a known value: a paper seen again from a poorer
+# source (a listing without categories) keeps what a richer one gave it, and gains what it lacked.
 _KEEP_FIRST = ("title", "abstract", "comment", "published_at", "url", "listed_on")
-_TAKE_NEWEST = ("hf_github_repo", "hf_github_stars", "project_page", "upvotes", "organization")
+_TAKE_NEWEST = (
+    *("hf_github_repo", "hf_github_stars", "project_page", "upvotes", "organization"),
+    *_LIST_COLUMNS,
+    *("primary_category", "doi", "journal_ref", "license"),
+)
+_STAGED = (*PAPER_COLUMNS, "first_run_id", "harvested_at")
+_STAGE_SHAPE = [  # the staging table: papers' columns, the lists as VARCHAR
+    f"NULL::VARCHAR AS {c}" if c in _LIST_SEPARATORS else c for c in _STAGED
+]
+_FROM_STAGE = [
+    f"string_split({c}, '{_LIST_SEPARATORS[c]}')" if c in _LIST_SEPARATORS else c for c in _STAGED
+]
 _UPSERT_PAPERS = (
-    "INSERT INTO papers SELECT * FROM stage_papers ON CONFLICT (paper_id) DO UPDATE SET "
+    f"INSERT INTO papers ({', '.join(_STAGED)}) SELECT {', '.join(_FROM_STAGE)} FROM stage_papers "
+    "ON CONFLICT (paper_id) DO UPDATE SET "
     + ", ".join(
         [f"{c} = coalesce(papers.{c}, EXCLUDED.{c})" for c in _KEEP_FIRST]
         + [f"{c} = coalesce(EXCLUDED.{c}, papers.{c})" for c in _TAKE_NEWEST]
@@ -72,8 +100,8 @@ def save_papers(
         con,
         "stage_papers",
         "papers",
-        (*PAPER_COLUMNS, "first_run_id", "harvested_at"),
-        ((*(getattr(p, c) for c in PAPER_COLUMNS), run_id, now) for p in latest.values()),
+        _STAGE_SHAPE,
+        (paper_row(p, run_id, now) for p in latest.values()),
     )
     # before the papers: which of them were stored already is what it checks
     insert_mentions(
@@ -100,6 +128,21 @@ def save_papers(
         new_mentions=counts.new_mentions,
     )
     return counts
+
+
+_PAPER_VALUES = attrgetter(*PAPER_COLUMNS)
+_LIST_AT = tuple((PAPER_COLUMNS.index(c), sep) for c, sep in _LIST_SEPARATORS.items())
+
+
+def paper_row(paper: Paper, run_id: int, now: dt.datetime) -> tuple[Any, ...]:
+    """A paper as a row of the staging table: its ``PAPER_COLUMNS`` fields by name, the author
+    and category lists joined into one string, an empty one as null (so that the upsert keeps
+    a list stored before)."""
+    row = list(_PAPER_VALUES(paper))
+    for i, sep in _LIST_AT:
+        row[i] = sep.join(row[i]) if row[i] else None
+    row += (run_id, now)
+    return tuple(row)
 
 
 def insert_mentions(con: duckdb.DuckDBPyConnection, rows: Iterable[Sequence[Any]]) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import socket
+from dataclasses import dataclass
 
 import duckdb
 
@@ -14,6 +15,19 @@ from harvester.store import migrate, statements
 _SQL = statements.group("runs")
 _COUNTERS = ("papers", "new_papers", "new_mentions", "repos_fetched", "requests")
 CURSORS_SINCE = 2  # the schema version that added source_cursors
+RESUME_SINCE = 6  # the schema version that added source_resume
+
+
+@dataclass(frozen=True, slots=True)
+class ResumePoint:
+    """Where an interrupted paged list (OAI-PMH ``ListRecords``) continues: ``token`` fetches
+    the first page not yet committed of the list that ``list_request`` started."""
+
+    list_request: str
+    token: str
+    list_cursor: int | None = None  # records before that page, as the server counts them
+    complete_list_size: int | None = None
+    newest_datestamp: dt.date | None = None  # newest datestamp read so far, over every run
 
 
 def begin(
@@ -90,3 +104,39 @@ def advance_cursor(
         {"source": source, "query": query, "newest": newest, "now": now, "run_id": run_id},
     )
     return newest
+
+
+def read_resume_point(
+    con: duckdb.DuckDBPyConnection, source: str, query: str
+) -> ResumePoint | None:
+    """The saved resume point of ``source`` and ``query`` (read-only; None on older files)."""
+    if migrate.current_version(con) < RESUME_SINCE:
+        return None
+    row = con.execute(_SQL["resume_point"], {"source": source, "query": query}).fetchone()
+    return ResumePoint(*row) if row else None
+
+
+def save_resume_point(
+    con: duckdb.DuckDBPyConnection,
+    source: str,
+    query: str,
+    point: ResumePoint,
+    now: dt.datetime,
+) -> None:
+    con.execute(
+        _SQL["save_resume_point"],
+        {
+            "source": source,
+            "query": query,
+            "list_request": point.list_request,
+            "token": point.token,
+            "list_cursor": point.list_cursor,
+            "complete_list_size": point.complete_list_size,
+            "newest_datestamp": point.newest_datestamp,
+            "now": now,
+        },
+    )
+
+
+def clear_resume_point(con: duckdb.DuckDBPyConnection, source: str, query: str) -> None:
+    con.execute(_SQL["clear_resume_point"], {"source": source, "query": query})

@@ -28,6 +28,7 @@ from harvester.store.papers import MENTION_COLUMNS, PAPER_COLUMNS, SaveCounts, i
 from harvester.store.papers import save_papers as _save_papers
 from harvester.store.read import QueryResult
 from harvester.store.repos import REPO_COLUMNS
+from harvester.store.runs import ResumePoint
 
 __all__ = [
     "MENTION_COLUMNS",
@@ -36,6 +37,7 @@ __all__ = [
     "WRITER_SETTINGS",
     "WRITE_ROW_GROUP",
     "QueryResult",
+    "ResumePoint",
     "SaveCounts",
     "Store",
     "insert_mentions",
@@ -100,6 +102,24 @@ class Store(Database):
             return runs.advance_cursor(
                 con, source, query, newest, run_id, read_from=read_from, now=now
             )
+
+    def resume_point(self, source: str, query: str) -> ResumePoint | None:
+        """Where an interrupted list of ``source`` and ``query`` continues (None: it does not).
+        Read-only, like ``cursor``."""
+        if not self.path.exists():
+            return None
+        with self.reader() as con:
+            return runs.read_resume_point(con, source, query)
+
+    def save_resume_point(self, source: str, query: str, point: ResumePoint | None) -> None:
+        """Save ``point`` (replacing the one before), or with None forget it (the list is
+        complete). Call it only once the papers before ``point.token`` are committed."""
+        now = utcnow()
+        with self.transaction() as con:
+            if point is None:
+                runs.clear_resume_point(con, source, query)
+            else:
+                runs.save_resume_point(con, source, query, point, now)
 
     # -- papers and mentions -------------------------------------------------------------------
 

@@ -16,7 +16,7 @@ def test_the_list_names_every_report_with_its_defaults(cli: Cli) -> None:
     assert set(rows) == {r.name for r in list_reports()}
     assert len(rows) >= 12
     assert rows["promised_code"]["parameters (defaults)"] == (
-        "since=1900-01-01, include_pages=false"
+        "since=1900-01-01, include_pages=false, category="
     )
     assert rows["stale_repos"]["title"] == "Stale repositories"
 

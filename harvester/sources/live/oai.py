@@ -106,7 +106,10 @@ class OaiSource:
         clock: Clock | None = None,
         on_wait: WaitHook | None = None,
         on_page: PageHook | None = None,
+        contact: str | None = None,
     ) -> None:
+        """``contact`` (an e-mail address or URL) goes into ``User-Agent``; None reads
+        ``HARVESTER_CONTACT``."""
         clock = clock if clock is not None else web.SYSTEM_CLOCK
         self.query = query
         self.today = clock.today()
@@ -114,7 +117,9 @@ class OaiSource:
             raise UsageError(f"--from {query.start} is in the future (today is {self.today} UTC)")
         self.api_url = api_url
         self.resume_from = resume_from.strip() if resume_from else None
-        self.client = PoliteClient("arXiv OAI-PMH", api_url, POLICY, clock=clock, on_wait=on_wait)
+        self.client = PoliteClient(
+            "arXiv OAI-PMH", api_url, POLICY, clock=clock, on_wait=on_wait, contact=contact
+        )
         self.on_page = on_page
         self.read = 0  # papers yielded
         self.seen = 0  # records seen, deleted ones included

@@ -26,3 +26,17 @@ SELECT newest_date FROM source_cursors WHERE source = $source AND query = $query
 -- name: set_cursor
 INSERT OR REPLACE INTO source_cursors (source, query, newest_date, updated_at, run_id)
 VALUES ($source, $query, $newest, $now, $run_id);
+
+-- name: resume_point
+SELECT list_request, token, list_cursor, complete_list_size, newest_datestamp
+FROM source_resume WHERE source = $source AND query = $query;
+
+-- name: save_resume_point
+INSERT OR REPLACE INTO source_resume
+    (source, query, list_request, token, list_cursor, complete_list_size, newest_datestamp,
+     updated_at)
+VALUES ($source, $query, $list_request, $token, $list_cursor, $complete_list_size,
+        $newest_datestamp, $now);
+
+-- name: clear_resume_point
+DELETE FROM source_resume WHERE source = $source AND query = $query;
