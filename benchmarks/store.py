@@ -64,7 +64,17 @@ def mention_batches(n: int) -> list[tuple[list[Paper], list[Mention]]]:
 
 def mention_rows(n: int) -> list[tuple[object, ...]]:
     return [
-        (paper_id(i // 2), f"owner{i % 50_000}/repo-{i}", "abstract", "repo", "O/R", "https://x", 1)
+        (
+            paper_id(i // 2),
+            f"owner{i % 50_000}/repo-{i}",
+            "abstract",
+            "repo",
+            "O/R",
+            "https://x",
+            1,
+            "abstract",  # locus and context (schema 0007)
+            None,
+        )
         for i in range(n)
     ]
 

@@ -11,6 +11,7 @@ import typer
 
 from harvester import dry_run, harvest, live
 from harvester.cli.app import command_line, guard, harvest_app, note, open_store
+from harvester.cli.follow import FollowOption, check_follow, follow_new
 from harvester.cli.options import (
     DAY,
     DbOption,
@@ -46,6 +47,7 @@ def harvest_files(
             help=f"Force the input format: {', '.join(INPUT_FORMATS)}.",
         ),
     ] = None,
+    follow: FollowOption = None,
     *,
     github: GitHubOptions,
 ) -> None:
@@ -53,6 +55,7 @@ def harvest_files(
     text, plain text; .gz too) into the database, then fetch GitHub stats for their repos."""
 
     def body() -> None:
+        channels = check_follow(follow)
         settings = github.settings()
         options = github.engine()
         store = open_store(db)
@@ -70,6 +73,7 @@ def harvest_files(
                 options=options,
                 reporter=reporter,
             )
+        follow_new(store, summary.run_id, channels)
         finish(summary)
 
     guard(body)
@@ -82,6 +86,7 @@ def _harvest_live(
     what: str,
     github: GitHubOptions,
     options: EngineOptions,
+    follow: tuple[str, ...] | None = None,
 ) -> None:
     """Run the source ``make_source`` builds (given the reporter for its waits and pages)
     through ``live.harvest_source``, which moves its ``--since-last`` cursor."""
@@ -99,6 +104,7 @@ def _harvest_live(
                 reporter=reporter,
                 note=reporter.note,
             )
+    follow_new(store, summary.run_id, follow)
     finish(summary)
 
 
@@ -139,6 +145,7 @@ def harvest_arxiv(
         ),
     ] = arxiv_api.DEFAULT_URL,
     db: DbOption = Path(DEFAULT_DB),
+    follow: FollowOption = None,
     *,
     github: GitHubOptions,
 ) -> None:
@@ -173,6 +180,7 @@ def harvest_arxiv(
             what=what,
             github=github,
             options=options,
+            follow=check_follow(follow),
         )
 
     guard(body)
@@ -212,6 +220,7 @@ def harvest_hf(
         ),
     ] = hf_api.DEFAULT_URL,
     db: DbOption = Path(DEFAULT_DB),
+    follow: FollowOption = None,
     *,
     github: GitHubOptions,
 ) -> None:
@@ -256,6 +265,7 @@ def harvest_hf(
             what=what,
             github=github,
             options=options,
+            follow=check_follow(follow),
         )
 
     guard(body)
