@@ -50,6 +50,13 @@ class Fetched:
         self.paper = paper
         self.document = dataclasses.replace(self.document, mentions=len(self.mentions))
 
+    def for_paper(self, paper_id: str) -> Fetched:
+        """The same document recorded for another paper (a page several papers share is
+        fetched once per run); the body is not kept twice."""
+        document = dataclasses.replace(self.document, paper_id=paper_id)
+        mentions = [dataclasses.replace(m, paper_id=paper_id) for m in self.mentions]
+        return Fetched(document, None, self.message, None, mentions)
+
 
 def why_refused(exc: Refused) -> str:
     """``robots``, ``private_address``, ``too_large``, ``not_html``, ``redirect_loop``, ..."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
@@ -29,6 +29,7 @@ from harvester.store.documents import Done, FollowPaper
 from harvester.web import Policy, PoliteClient, WaitHook
 
 BATCH = 200  # papers whose settled documents are looked up at once
+PAGE_CACHE = 1024  # pages remembered per run, so a page several papers share is fetched once
 
 
 class FollowReporter(Protocol):
@@ -114,6 +115,7 @@ class _Follower:
         self.summary = summary
         self.note = note
         self.settled: dict[tuple[str, str, str], Done] = {}
+        self.pages_seen: OrderedDict[str, Fetched] = OrderedDict()
 
     def record(self, fetched: Fetched) -> None:
         document = fetched.document
@@ -164,7 +166,18 @@ class _Follower:
         if "pages" in channels:
             for url in pages.targets(paper, found_pages):
                 if self.done(url, paper, pages.CHANNEL) is None:
-                    self.record(pages.follow(self.clients.pages, url, paper))
+                    self.record(self.page(url, paper))
+
+    def page(self, url: str, paper: FollowPaper) -> Fetched:
+        seen = self.pages_seen.get(url)
+        if seen is not None:
+            self.pages_seen.move_to_end(url)
+            return seen.for_paper(paper.paper_id)
+        fetched = pages.follow(self.clients.pages, url, paper)
+        self.pages_seen[url] = fetched.for_paper(paper.paper_id)
+        if len(self.pages_seen) > PAGE_CACHE:
+            self.pages_seen.popitem(last=False)
+        return fetched
 
 
 def follow(

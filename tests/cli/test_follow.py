@@ -6,7 +6,9 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import json
+import threading
 from collections.abc import Iterator
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -16,6 +18,7 @@ from tests.cli.conftest import Cli
 from tests.fakesources import FakeClock
 from tests.fakeweb import FakeWeb, arxiv_html, project_page
 from tests.sources.files.minipdf import make_pdf
+from tests.test_web import _ForwardProxy
 
 A, B, C = "2501.01234", "2502.04321", "2503.05555"
 
@@ -198,6 +201,21 @@ def test_dry_run_counts_documents_per_host_and_fetches_nothing(
     assert site.requests == []
 
 
+def test_a_page_several_papers_share_is_fetched_once_and_recorded_for_each(
+    cli: Cli, site: FakeWeb, tmp_path: Path
+) -> None:
+    page = site.route("/shared/", project_page(("Code", "https://github.com/lab/tool")))
+    ids = [f"2505.{20000 + i}" for i in range(3)]
+    _seed(cli, tmp_path, [{"id": i, "title": i, "comment": f"Website: {page}"} for i in ids])
+    code, _, stderr = _follow(cli, site, "--channel", "pages", "--allow-private")
+    assert code == 0, stderr
+    assert site.paths() == ["/robots.txt", "/shared/"]
+    assert cli.rows("SELECT paper_id FROM documents ORDER BY 1") == [(i,) for i in ids]
+    assert cli.rows("SELECT paper_id FROM mentions WHERE locus = 'code_link' ORDER BY 1") == [
+        (i,) for i in ids
+    ]
+
+
 def test_keep_documents_writes_what_was_fetched(cli: Cli, site: FakeWeb, tmp_path: Path) -> None:
     _world(site)
     _seed(cli, tmp_path, [{"id": B, "title": "B"}])
@@ -223,3 +241,34 @@ def test_harvest_follow_follows_the_new_papers(cli: Cli, site: FakeWeb, tmp_path
     ]
     bad = cli("harvest", str(path), "--no-stats", "--follow", "pdf", env=env)
     assert bad.code == 2 and "--channel takes" in bad.stderr
+
+
+@pytest.fixture
+def proxy(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.lower(), raising=False)
+    _ForwardProxy.seen = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _ForwardProxy)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01})
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+def test_pages_are_reached_through_the_proxy_the_environment_names(
+    cli: Cli, site: FakeWeb, tmp_path: Path, proxy: str
+) -> None:
+    page = site.route("/p/", project_page(("Code", "https://github.com/dan/d-code")))
+    _seed(cli, tmp_path, [{"id": A, "title": "A", "comment": f"Project page: {page}"}])
+    out = cli(
+        "follow", "--channel", "pages", "--allow-private", env={"HTTP_PROXY": proxy}, github=False
+    )
+    assert out.code == 0, out.stderr
+    assert _ForwardProxy.seen == [f"{site.url}/robots.txt", page]
+    assert cli.rows("SELECT repo_name, locus FROM mentions") == [("dan/d-code", "code_link")]
