@@ -99,26 +99,27 @@ def site() -> Iterator[FakeWeb]:
         yield server
 
 
-def _rules(site: FakeWeb) -> RobotsRules:
-    client = PoliteClient("pages", "", Policy(retries=0), clock=FakeClock())
-    return RobotsRules(client)
+@pytest.fixture
+def rules() -> Iterator[RobotsRules]:
+    with PoliteClient("pages", "", Policy(retries=0), clock=FakeClock()) as client:
+        yield RobotsRules(client)
 
 
-def test_robots_rules_are_read_once_per_site_and_obeyed(site: FakeWeb) -> None:
+def test_robots_rules_are_read_once_per_site_and_obeyed(site: FakeWeb, rules: RobotsRules) -> None:
     site.route(
         "/robots.txt",
         "User-agent: *\nDisallow: /private/\n\nUser-agent: harvester\nDisallow: /nobots/\n",
         content_type="text/plain",
     )
-    rules = _rules(site)
     assert rules(f"{site.url}/project/") is None
     assert rules(f"{site.url}/nobots/page") == f"robots: {site.url}/robots.txt disallows it"
     assert rules(f"{site.url}/robots.txt") is None
     assert site.paths() == ["/robots.txt"]
 
 
-def test_a_missing_robots_txt_allows_and_a_failing_one_forbids(site: FakeWeb) -> None:
-    rules = _rules(site)
+def test_a_missing_robots_txt_allows_and_a_failing_one_forbids(
+    site: FakeWeb, rules: RobotsRules
+) -> None:
     assert rules(f"{site.url}/page") is None  # 404: everything allowed (RFC 9309)
     site.route("/robots.txt", "oops", status=503)
     assert rules("http://localhost:{}/page".format(site.url.rsplit(":", 1)[1])) is not None

@@ -1,0 +1,66 @@
+"""The follow job through the library: an interrupted run keeps what it fetched and a rerun
+resumes after it; the run is recorded as interrupted."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from harvester import web
+from harvester.errors import Interrupted
+from harvester.follow import FollowOptions, follow
+from harvester.models import Paper
+from harvester.store import Store
+from tests.fakesources import FakeClock
+from tests.fakeweb import FakeWeb, arxiv_html
+
+IDS = [f"2506.{10000 + i}" for i in range(5)]
+
+
+@pytest.fixture
+def site(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeWeb]:
+    clock = FakeClock(day=dt.date(2025, 11, 5))
+    monkeypatch.setattr(web, "SYSTEM_CLOCK", clock)
+    with FakeWeb(clock=clock.now) as server:
+        for paper_id in IDS:
+            body = f"Code: https://github.com/lab/tool-{paper_id[-1]}"
+            server.route(f"/html/{paper_id}", arxiv_html(paper_id, body))
+        yield server
+
+
+class _StopAfter:
+    def __init__(self, papers: int) -> None:
+        self.papers = papers
+
+    def followed(self, done: int, total: int) -> None:
+        if done == self.papers:
+            raise KeyboardInterrupt
+
+    def note(self, message: str) -> None:
+        pass
+
+    def retry_wait(self, seconds: float, why: str) -> None:
+        pass
+
+
+def test_an_interrupted_run_keeps_what_it_fetched_and_the_rerun_resumes(
+    site: FakeWeb, tmp_path: Path
+) -> None:
+    store = Store(tmp_path / "h.duckdb")
+    run_id, _ = store.begin_run("harvest", "seed")
+    store.save_papers([Paper(paper_id=i, source="arxiv") for i in IDS], [], run_id)
+    store.end_run(run_id, "ok")
+    options = FollowOptions(channels=("fulltext",), fulltext_url=site.url)
+    with pytest.raises(Interrupted):
+        follow(store, options, args="follow", reporter=_StopAfter(2))
+    first = store.query(["SELECT paper_id, repo_name FROM mentions ORDER BY 1"]).rows
+    assert [tuple(r) for r in first] == [(IDS[0], "lab/tool-0"), (IDS[1], "lab/tool-1")]
+    status = store.query(["SELECT status FROM runs ORDER BY run_id DESC LIMIT 1"]).rows
+    assert status[0][0] == "interrupted"
+    summary = follow(store, options, args="follow")
+    assert summary.skipped == 2 and summary.documents["fulltext"] == 3
+    assert sorted(site.paths()) == sorted(f"/html/{i}" for i in IDS)  # each fetched once
+    assert store.query(["SELECT count(*) FROM mentions"]).rows[0][0] == 5
