@@ -211,9 +211,9 @@ def main() -> None:
                 executemany(
                     work,
                     "mentions",
-                    "INSERT INTO mentions SELECT $1, $2, $3, $4, $5, $6, $7 WHERE NOT EXISTS"
-                    " (SELECT 1 FROM mentions WHERE paper_id = $1 AND repo_name = $2"
-                    " AND source_field = $3 AND kind = $4)",
+                    "INSERT INTO mentions SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9"
+                    " WHERE NOT EXISTS (SELECT 1 FROM mentions"
+                    " WHERE paper_id = $1 AND repo_name = $2 AND source_field = $3 AND kind = $4)",
                     sample,
                 )
                 for _ in range(args.slow_runs)

@@ -129,8 +129,10 @@ def follow_command(
         ),
     ] = HF_URL,
 ) -> None:
-    """Fetch papers' Hugging Face records, full texts and project pages, and store the
-    repositories they link, with where each link sits (locus) and its sentence (context)."""
+    """Follow stored papers to their HF records, full texts and project pages; store the links.
+
+    Each link keeps where it sits (locus) and its sentence or anchor text (context); every
+    document is recorded in the documents table, so a rerun resumes and skips what it has."""
 
     def body() -> None:
         options = FollowOptions(
