@@ -20,6 +20,7 @@ from harvester.web import Policy, PoliteClient
 CHANNEL = "fulltext"
 NAME = "arXiv full text"
 DEFAULT_URL = "https://export.arxiv.org"
+ARXIV_HTML = "arxiv_html"  # the source html.read_html gives a LaTeXML paper
 POLICY = Policy(
     min_interval=3.0, retries=3, backoff=5.0, max_backoff=60.0, max_bytes=pdf.MAX_PDF_BYTES
 )
@@ -44,6 +45,8 @@ def read(fetched: Fetched, paper: FollowPaper) -> None:
         elif kind in ("text/html", "application/xhtml+xml", ""):
             text = page.content.decode("utf-8", errors="replace")
             papers = list(html.read_html(text, f"{name}.html"))
+            if any(p.source != ARXIV_HTML for p in papers):  # an error page, a stub
+                raise InputError("is not an arXiv HTML paper (no LaTeXML markup)")
         else:
             raise InputError(f"is {kind}, neither HTML nor PDF")
     except InputError as exc:

@@ -64,3 +64,26 @@ def test_an_interrupted_run_keeps_what_it_fetched_and_the_rerun_resumes(
     assert summary.skipped == 2 and summary.documents["fulltext"] == 3
     assert sorted(site.paths()) == sorted(f"/html/{i}" for i in IDS)  # each fetched once
     assert store.query(["SELECT count(*) FROM mentions"]).rows[0][0] == 5
+
+
+def test_an_html_answer_that_is_not_an_arxiv_paper_falls_back_to_the_pdf(
+    site: FakeWeb, tmp_path: Path
+) -> None:
+    from tests.sources.files.minipdf import make_pdf
+
+    paper_id = "2507.10001"
+    site.route(
+        f"/html/{paper_id}",
+        "<html><body>No HTML for this paper. <a href='https://github.com/x/err'>GitHub</a></body></html>",
+    )
+    pdf = make_pdf([["Title", "Code: https://github.com/lab/from-pdf"]])
+    site.route(f"/pdf/{paper_id}", pdf, content_type="application/pdf")
+    store = Store(tmp_path / "h.duckdb")
+    run_id, _ = store.begin_run("harvest", "seed")
+    store.save_papers([Paper(paper_id=paper_id, source="arxiv")], [], run_id)
+    store.end_run(run_id, "ok")
+    follow(store, FollowOptions(channels=("fulltext",), fulltext_url=site.url), args="follow")
+    rows = store.query(["SELECT repo_name, source_field, locus FROM mentions"]).rows
+    assert [tuple(r) for r in rows] == [("lab/from-pdf", "fulltext", "first_page")]
+    why = store.query(["SELECT why FROM documents WHERE url LIKE '%/html/%'"]).rows[0][0]
+    assert why == "unreadable: is not an arXiv HTML paper (no LaTeXML markup)"
