@@ -86,7 +86,11 @@ def save(
 def done_since(
     con: duckdb.DuckDBPyConnection, paper_ids: Sequence[str], since: dt.datetime
 ) -> dict[tuple[str, str, str], Done]:
-    """(url, paper_id, channel) -> what it gave, for the documents a rerun skips."""
+    """(url, paper_id, channel) -> what it gave, for the documents a rerun skips. A file from
+    before schema 0007 (read by a dry run, which does not migrate) has none."""
+    exists = con.execute(_SQL["has_documents"]).fetchone()
+    if not exists or not exists[0]:
+        return {}
     rows = con.execute(_SQL["done_since"], {"papers": list(paper_ids), "since": since}).fetchall()
     return {(r[0], r[1], r[2]): Done(r[3], r[4]) for r in rows}
 

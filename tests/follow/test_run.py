@@ -87,3 +87,24 @@ def test_an_html_answer_that_is_not_an_arxiv_paper_falls_back_to_the_pdf(
     assert [tuple(r) for r in rows] == [("lab/from-pdf", "fulltext", "first_page")]
     why = store.query(["SELECT why FROM documents WHERE url LIKE '%/html/%'"]).rows[0][0]
     assert why == "unreadable: is not an arXiv HTML paper (no LaTeXML markup)"
+
+
+def test_the_dry_run_reads_a_database_from_before_the_documents_table(tmp_path: Path) -> None:
+    import duckdb
+
+    from harvester.follow import plan
+    from harvester.store import migrate
+
+    path = tmp_path / "v4.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name VARCHAR)")
+    for m in migrate.migrations():
+        if m.version <= 4:
+            con.execute(m.sql)
+            con.execute("INSERT INTO schema_version VALUES (?, ?)", [m.version, m.name])
+    con.execute("INSERT INTO papers (paper_id, source) VALUES ('2501.01234', 'arxiv')")
+    con.close()
+    estimate = plan(Store(path), FollowOptions(channels=("fulltext",)))
+    assert (estimate.papers, dict(estimate.per_host)) == (1, {"export.arxiv.org (fulltext)": 1})
+    with duckdb.connect(str(path), read_only=True) as reader:
+        assert migrate.current_version(reader) == 4  # a dry run writes nothing

@@ -9,6 +9,10 @@ ON CONFLICT (url, paper_id, channel) DO UPDATE SET
     etag = EXCLUDED.etag, bytes = EXCLUDED.bytes, sha256 = EXCLUDED.sha256,
     mentions = EXCLUDED.mentions, run_id = EXCLUDED.run_id;
 
+-- name: has_documents
+SELECT count(*) FROM information_schema.tables
+WHERE table_name = 'documents' AND table_schema = 'main';
+
 -- name: done_since
 -- Documents of these papers that a rerun skips: settled (an answer, or a refusal that would
 -- repeat) at or after $since. Transport errors are tried again.
