@@ -24,6 +24,7 @@ For every GET, ``PoliteClient``:
   ``redirect_loop``, ``bad_redirect``;
 * returns every other answer (2xx, other 4xx) as a ``Page``, which the caller reads in its
   service's own terms, turning a refusal into a one-line SourceError.
+  ``Refused`` is final: it is never retried.
 
 Time, and today's date, come from a ``Clock``. ``SYSTEM_CLOCK`` is looked up when a source is
 built, so tests swap in a fake one (``monkeypatch.setattr(web, "SYSTEM_CLOCK", fake)``) and
@@ -123,15 +124,6 @@ class Page:
         return json.loads(self.content)
 
 
-class _Refused(Exception):
-    """A final answer that must not be retried (too large, a bad redirect): a SourceError."""
-
-    def __init__(self, reason: str, message: str, detail: str = "") -> None:
-        super().__init__(message)
-        self.reason = reason
-        self.detail = detail or message
-
-
 class Refused(SourceError):
     """A URL or answer refused without retrying; ``reason`` is one of ``refused`` (check_url),
     ``not_accepted`` (accept), ``too_large``, ``redirect_loop``, ``bad_redirect``; ``detail``
@@ -197,8 +189,6 @@ class PoliteClient:
             asked: float | None = None
             try:
                 page = self._follow(path, params, accept)
-            except _Refused as exc:
-                raise Refused(exc.reason, str(exc), exc.detail) from None
             except httpx.TransportError as exc:
                 problem = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
             else:
@@ -230,12 +220,12 @@ class PoliteClient:
                 return page
             target = request.url.join(location)
             if target.scheme not in ("http", "https"):
-                raise _Refused(
+                raise Refused(
                     "bad_redirect",
                     f"{self.name} redirected {request.url} to a {target.scheme}: URL",
                 )
             request = self._client.build_request("GET", target)
-        raise _Refused(
+        raise Refused(
             "redirect_loop",
             f"{self.name}: more than {self.policy.max_redirects} redirects from {self.base_url}",
         )
@@ -243,7 +233,7 @@ class PoliteClient:
     def _once(self, request: httpx.Request, accept: HeaderCheck | None = None) -> Page:
         url = str(request.url)
         if self.check_url is not None and (why := self.check_url(url)) is not None:
-            raise _Refused("refused", f"{self.name}: not fetching {url}: {why}", why)
+            raise Refused("refused", f"{self.name}: not fetching {url}: {why}", why)
         host = request.url.host
         self._space(host)
         try:
@@ -267,13 +257,13 @@ class PoliteClient:
             return
         headers = {k.lower(): v for k, v in response.headers.items()}
         if (why := accept(headers)) is not None:
-            raise _Refused("not_accepted", f"{self.name}: not reading {request.url}: {why}", why)
+            raise Refused("not_accepted", f"{self.name}: not reading {request.url}: {why}", why)
 
     def _read(self, response: httpx.Response) -> bytes:
         cap = self.policy.max_bytes
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > cap:
-            raise _Refused(
+            raise Refused(
                 "too_large", self._too_large(response, f"{int(declared):,} bytes announced")
             )
         chunks: list[bytes] = []
@@ -281,7 +271,7 @@ class PoliteClient:
         for chunk in response.iter_bytes():
             size += len(chunk)
             if size > cap:
-                raise _Refused("too_large", self._too_large(response, "more than that sent"))
+                raise Refused("too_large", self._too_large(response, "more than that sent"))
             chunks.append(chunk)
         return b"".join(chunks)
 
