@@ -272,3 +272,32 @@ def test_pages_are_reached_through_the_proxy_the_environment_names(
     assert out.code == 0, out.stderr
     assert _ForwardProxy.seen == [f"{site.url}/robots.txt", page]
     assert cli.rows("SELECT repo_name, locus FROM mentions") == [("dan/d-code", "code_link")]
+
+
+def test_which_papers_are_followed(cli: Cli, site: FakeWeb, tmp_path: Path) -> None:
+    papers = [
+        {"id": "2501.00001", "title": "old", "published": "2025-01-02"},
+        {"id": "2503.00002", "title": "new", "published": "2025-03-02"},
+        {"id": "2503.00003", "title": "newer", "published": "2025-03-05"},
+        {"id": "2503.00004", "title": "declared", "published": "2025-03-06"},
+        {"id": "title-only", "title": "no arXiv id", "published": "2025-03-07"},
+    ]
+    _seed(cli, tmp_path, papers)
+    site.hf_paper("2503.00004", githubRepo="https://github.com/d/e")
+
+    def count(*args: str) -> str:
+        code, stdout, stderr = _follow(cli, site, "--dry-run", *args)
+        assert code == 0, stderr
+        return stdout.split(" papers to follow")[0].removeprefix("dry run: ")
+
+    assert count() == "5"
+    assert count("--since", "2025-03-01") == "4"
+    assert count("--since", "2025-03-01", "--limit", "2") == "2"
+    code, _, stderr = _follow(cli, site, "--channel", "hf", "--allow-private")
+    assert code == 0, stderr
+    assert count() == "4"  # 2503.00004 declared its repository on HF
+    assert count("--all") == "5"
+    # the paper without an arXiv id was asked of nobody
+    assert cli.one("SELECT count(DISTINCT paper_id) FROM documents") == 4
+    assert _follow(cli, site, "--since", "March")[0] == 2
+    assert _follow(cli, site, "--refetch-after", "soon")[0] == 2
