@@ -148,7 +148,8 @@ def test_bad_documents_are_recorded_with_why_and_never_stop_the_run(
         "bad_redirect": site.redirect("/to-file", "file:///etc/passwd"),
     }
     site.route("/robots.txt", "User-agent: *\nDisallow: /private/\n", content_type="text/plain")
-    good = site.route("/good/", project_page(("GitHub", "https://github.com/good/repo")))
+    deep = "<div>" * 100_000 + project_page(("GitHub", "https://github.com/good/repo"))
+    good = site.route("/good/", deep)  # nested 100k deep: read, in linear time
     ids = [f"2504.{10000 + i}" for i in range(len(pages) + 1)]
     urls = [*pages.values(), good]
     _seed(
