@@ -68,6 +68,8 @@ def follow(
                 break
             continue
         fetched = fetch(client, url, paper.paper_id, CHANNEL)
+        if fetched.document.status == 404 and "/html/" in url:
+            fetched.message = None  # no HTML rendering (older papers): the PDF is next
         read(fetched, paper)
         done.append(fetched)
         if fetched.ok:

@@ -35,6 +35,8 @@ def url_for(root: str, paper_id: str) -> str:
 def follow(client: PoliteClient, root: str, paper: FollowPaper) -> Fetched:
     url = url_for(root, paper.paper_id)
     fetched = fetch(client, url, paper.paper_id, CHANNEL)
+    if fetched.document.status == 404:
+        fetched.message = None  # HF has no page for the paper: common, not worth a note
     if fetched.ok and fetched.page is not None:
         try:
             record = hf_daily.parse_item(fetched.page.json(), where=url)

@@ -78,6 +78,7 @@ def test_follow_finds_repositories_in_hf_records_full_texts_and_pages(
     code, stdout, stderr = _follow(cli, site, "--allow-private")
     assert code == 0, stderr
     assert "3 papers followed" in stdout
+    assert "HTTP 404" not in stderr  # no HTML rendering is common: not worth a note
     found = set(
         cli.rows("SELECT paper_id, repo_name, source_field, locus FROM mentions ORDER BY ALL")
     )
