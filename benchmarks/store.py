@@ -64,7 +64,17 @@ def mention_batches(n: int) -> list[tuple[list[Paper], list[Mention]]]:
 
 def mention_rows(n: int) -> list[tuple[object, ...]]:
     return [
-        (paper_id(i // 2), f"owner{i % 50_000}/repo-{i}", "abstract", "repo", "O/R", "https://x", 1)
+        (
+            paper_id(i // 2),
+            f"owner{i % 50_000}/repo-{i}",
+            "abstract",
+            "repo",
+            "O/R",
+            "https://x",
+            1,
+            "abstract",  # locus and context (schema 0007)
+            None,
+        )
         for i in range(n)
     ]
 
@@ -201,9 +211,9 @@ def main() -> None:
                 executemany(
                     work,
                     "mentions",
-                    "INSERT INTO mentions SELECT $1, $2, $3, $4, $5, $6, $7 WHERE NOT EXISTS"
-                    " (SELECT 1 FROM mentions WHERE paper_id = $1 AND repo_name = $2"
-                    " AND source_field = $3 AND kind = $4)",
+                    "INSERT INTO mentions SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9"
+                    " WHERE NOT EXISTS (SELECT 1 FROM mentions"
+                    " WHERE paper_id = $1 AND repo_name = $2 AND source_field = $3 AND kind = $4)",
                     sample,
                 )
                 for _ in range(args.slow_runs)

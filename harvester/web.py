@@ -17,9 +17,14 @@ For every GET, ``PoliteClient``:
 * names the tool, its version and the user's contact (``HARVESTER_CONTACT`` or ``contact=``) in
   ``User-Agent``, and honours ``HTTPS_PROXY``/``HTTP_PROXY``/``NO_PROXY``/``SSL_CERT_FILE``;
 * asks ``check_url`` (when given) about every URL before it is requested, redirects included:
-  the place for robots.txt and private-address refusals of project-page fetching;
+  the place for robots.txt and private-address refusals of project-page fetching; and
+  ``get``'s ``accept`` (when given) about a final answer's headers before its body is read;
+* raises these refusals as ``Refused`` (a SourceError) whose ``reason`` says which: ``refused``
+  (check_url; its answer is the ``detail``), ``not_accepted`` (accept), ``too_large``,
+  ``redirect_loop``, ``bad_redirect``;
 * returns every other answer (2xx, other 4xx) as a ``Page``, which the caller reads in its
   service's own terms, turning a refusal into a one-line SourceError.
+  ``Refused`` is final: it is never retried.
 
 Time, and today's date, come from a ``Clock``. ``SYSTEM_CLOCK`` is looked up when a source is
 built, so tests swap in a fake one (``monkeypatch.setattr(web, "SYSTEM_CLOCK", fake)``) and
@@ -49,6 +54,9 @@ REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 
 WaitHook = Callable[[float, str], None]  # (seconds, why): shown to the user before a retry wait
 UrlCheck = Callable[[str], str | None]  # a URL -> why it must not be fetched, or None
+HeaderCheck = Callable[
+    [Mapping[str, str]], str | None
+]  # lowercase headers -> why not read, or None
 
 
 def user_agent(contact: str | None) -> str:
@@ -116,8 +124,15 @@ class Page:
         return json.loads(self.content)
 
 
-class _Refused(Exception):
-    """A final answer that must not be retried (too large, a bad redirect): a SourceError."""
+class Refused(SourceError):
+    """A URL or answer refused without retrying; ``reason`` is one of ``refused`` (check_url),
+    ``not_accepted`` (accept), ``too_large``, ``redirect_loop``, ``bad_redirect``; ``detail``
+    is what check_url or accept answered (else the message)."""
+
+    def __init__(self, reason: str, message: str, detail: str = "") -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.detail = detail or message
 
 
 class PoliteClient:
@@ -159,16 +174,21 @@ class PoliteClient:
             transport=transport,
         )
 
-    def get(self, path: str, params: Mapping[str, str | int] | None = None) -> Page:
+    def get(
+        self,
+        path: str,
+        params: Mapping[str, str | int] | None = None,
+        *,
+        accept: HeaderCheck | None = None,
+    ) -> Page:
         """The first answer that is not worth retrying; SourceError when retries run out.
-        ``path`` is relative to the API root, or a whole http(s) URL."""
+        ``path`` is relative to the API root, or a whole http(s) URL. ``accept`` sees a final
+        2xx answer's headers before its body is read; its reason refuses it (``Refused``)."""
         problem = ""
         for attempt in range(self.policy.retries + 1):
             asked: float | None = None
             try:
-                page = self._follow(path, params)
-            except _Refused as exc:
-                raise SourceError(str(exc)) from None
+                page = self._follow(path, params, accept)
             except httpx.TransportError as exc:
                 problem = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
             else:
@@ -189,30 +209,37 @@ class PoliteClient:
             f"{self.policy.retries + 1} attempts); check --api-url or try again later"
         )
 
-    def _follow(self, path: str, params: Mapping[str, str | int] | None) -> Page:
+    def _follow(
+        self, path: str, params: Mapping[str, str | int] | None, accept: HeaderCheck | None = None
+    ) -> Page:
         request = self._client.build_request("GET", path, params=dict(params or {}))
         for _ in range(self.policy.max_redirects + 1):
-            page = self._once(request)
+            page = self._once(request, accept)
             location = page.headers.get("location")
             if page.status_code not in REDIRECT_STATUSES or not location:
                 return page
             target = request.url.join(location)
             if target.scheme not in ("http", "https"):
-                raise _Refused(f"{self.name} redirected {request.url} to a {target.scheme}: URL")
+                raise Refused(
+                    "bad_redirect",
+                    f"{self.name} redirected {request.url} to a {target.scheme}: URL",
+                )
             request = self._client.build_request("GET", target)
-        raise _Refused(
-            f"{self.name}: more than {self.policy.max_redirects} redirects from {self.base_url}"
+        raise Refused(
+            "redirect_loop",
+            f"{self.name}: more than {self.policy.max_redirects} redirects from {self.base_url}",
         )
 
-    def _once(self, request: httpx.Request) -> Page:
+    def _once(self, request: httpx.Request, accept: HeaderCheck | None = None) -> Page:
         url = str(request.url)
         if self.check_url is not None and (why := self.check_url(url)) is not None:
-            raise _Refused(f"{self.name}: not fetching {url}: {why}")
+            raise Refused("refused", f"{self.name}: not fetching {url}: {why}", why)
         host = request.url.host
         self._space(host)
         try:
             response = self._client.send(request, stream=True)
             try:
+                self._check_headers(request, response, accept)
                 body = self._read(response)
             finally:
                 response.close()
@@ -222,17 +249,29 @@ class PoliteClient:
         headers = {k.lower(): v for k, v in response.headers.items()}
         return Page(url, response.status_code, response.reason_phrase, headers, body)
 
+    def _check_headers(
+        self, request: httpx.Request, response: httpx.Response, accept: HeaderCheck | None
+    ) -> None:
+        """``accept``'s verdict on a final 2xx answer, before any of its body is read."""
+        if accept is None or not 200 <= response.status_code < 300:
+            return
+        headers = {k.lower(): v for k, v in response.headers.items()}
+        if (why := accept(headers)) is not None:
+            raise Refused("not_accepted", f"{self.name}: not reading {request.url}: {why}", why)
+
     def _read(self, response: httpx.Response) -> bytes:
         cap = self.policy.max_bytes
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > cap:
-            raise _Refused(self._too_large(response, f"{int(declared):,} bytes announced"))
+            raise Refused(
+                "too_large", self._too_large(response, f"{int(declared):,} bytes announced")
+            )
         chunks: list[bytes] = []
         size = 0
         for chunk in response.iter_bytes():
             size += len(chunk)
             if size > cap:
-                raise _Refused(self._too_large(response, "more than that sent"))
+                raise Refused("too_large", self._too_large(response, "more than that sent"))
             chunks.append(chunk)
         return b"".join(chunks)
 

@@ -12,7 +12,7 @@ import random
 import re
 import socket
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, ClassVar
@@ -25,7 +25,7 @@ import harvester
 from harvester import __version__
 from harvester.backoff import retry_after
 from harvester.errors import SourceError, UsageError
-from harvester.web import Policy, PoliteClient
+from harvester.web import Policy, PoliteClient, Refused
 from tests.fakesources import FakeClock, FakeHF
 
 DAY = {"date": "2025-11-03"}
@@ -352,3 +352,47 @@ def test_only_the_seams_import_their_libraries() -> None:
     """What the docstrings promise: non-GitHub HTTP only through web.py, duckdb only in store."""
     assert _importers("httpx") == {"web.py", "github/graphql.py"}
     assert {p.partition("/")[0] for p in _importers("duckdb")} == {"store"}
+
+
+def test_accept_sees_the_headers_before_the_body_is_read(clock: FakeClock) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        kind = "application/pdf" if request.url.path == "/doc.pdf" else "text/html"
+        return httpx.Response(200, headers={"content-type": kind}, content=b"<p>x</p>")
+
+    def html_only(headers: Mapping[str, str]) -> str | None:
+        return None if headers["content-type"] == "text/html" else "not HTML"
+
+    client, _ = _mock(handler, clock)
+    with client:
+        assert client.get("/page", accept=html_only).content == b"<p>x</p>"
+        with pytest.raises(Refused) as caught:
+            client.get("/doc.pdf", accept=html_only)
+    assert (caught.value.reason, caught.value.detail) == ("not_accepted", "not HTML")
+
+
+def test_refusals_say_which_they_are(clock: FakeClock) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/loop":
+            return httpx.Response(302, headers={"location": "/loop"})
+        if request.url.path == "/file":
+            return httpx.Response(302, headers={"location": "file:///etc/passwd"})
+        return httpx.Response(200, content=b"x" * 200)
+
+    reasons = []
+    client, _ = _mock(
+        handler, clock, max_bytes=100, check_url=lambda u: "robots: no" if "nope" in u else None
+    )
+    with client:
+        for path in ("/loop", "/file", "/big", "/nope"):
+            with pytest.raises(Refused) as caught:
+                client.get(path)
+            reasons.append((caught.value.reason, caught.value.detail.split(":")[0]))
+    assert reasons == [
+        ("redirect_loop", "Test API"),
+        ("bad_redirect", "Test API redirected https"),
+        (
+            "too_large",
+            "Test API sent an answer larger than 100 bytes (200 bytes announced) for https",
+        ),
+        ("refused", "robots"),
+    ]

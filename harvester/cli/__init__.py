@@ -7,7 +7,7 @@ its options, calls one library function, renders the result and exits.
 
 # isort: off
 # Importing a command module registers its commands; `harvester --help` lists them in this order.
-from harvester.cli import harvest, refresh, extract, report, status, chart
+from harvester.cli import harvest, refresh, follow, extract, report, status, chart
 
 # isort: on
 from harvester.cli.app import app, main
@@ -18,6 +18,7 @@ __all__ = [
     "app",
     "chart",
     "extract",
+    "follow",
     "harvest",
     "main",
     "refresh",

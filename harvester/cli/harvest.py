@@ -12,6 +12,7 @@ import typer
 
 from harvester import dry_run, harvest, live
 from harvester.cli.app import command_line, guard, harvest_app, note, open_store
+from harvester.cli.follow import FollowOption, check_follow, follow_new
 from harvester.cli.options import (
     DAY,
     ContactOption,
@@ -48,6 +49,7 @@ def harvest_files(
             help=f"Force the input format: {', '.join(INPUT_FORMATS)}.",
         ),
     ] = None,
+    follow: FollowOption = None,
     *,
     github: GitHubOptions,
 ) -> None:
@@ -55,6 +57,7 @@ def harvest_files(
     text, plain text; .gz too) into the database, then fetch GitHub stats for their repos."""
 
     def body() -> None:
+        channels = check_follow(follow)
         settings = github.settings()
         options = github.engine()
         store = open_store(db)
@@ -72,6 +75,7 @@ def harvest_files(
                 options=options,
                 reporter=reporter,
             )
+        follow_new(store, summary.run_id, channels)
         finish(summary)
 
     guard(body)
@@ -84,6 +88,7 @@ def _harvest_live(
     what: str,
     github: GitHubOptions,
     options: EngineOptions,
+    follow: tuple[str, ...] | None = None,
 ) -> None:
     """Run the source ``make_source`` builds (given the reporter for its waits and pages)
     through ``live.harvest_source``, which moves its ``--since-last`` cursor."""
@@ -101,6 +106,7 @@ def _harvest_live(
                 reporter=reporter,
                 note=reporter.note,
             )
+    follow_new(store, summary.run_id, follow)
     finish(summary)
 
 
@@ -142,6 +148,7 @@ def harvest_arxiv(
     ] = arxiv_api.DEFAULT_URL,
     contact: ContactOption = None,
     db: DbOption = Path(DEFAULT_DB),
+    follow: FollowOption = None,
     *,
     github: GitHubOptions,
 ) -> None:
@@ -177,6 +184,7 @@ def harvest_arxiv(
             what=what,
             github=github,
             options=options,
+            follow=check_follow(follow),
         )
 
     guard(body)
@@ -217,6 +225,7 @@ def harvest_hf(
     ] = hf_api.DEFAULT_URL,
     contact: ContactOption = None,
     db: DbOption = Path(DEFAULT_DB),
+    follow: FollowOption = None,
     *,
     github: GitHubOptions,
 ) -> None:
@@ -262,6 +271,7 @@ def harvest_hf(
             what=what,
             github=github,
             options=options,
+            follow=check_follow(follow),
         )
 
     guard(body)

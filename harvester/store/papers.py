@@ -70,7 +70,17 @@ _UPSERT_PAPERS = (
     )
 )
 
-MENTION_COLUMNS = ("paper_id", "repo_name", "source_field", "kind", "repo", "url", "first_run_id")
+MENTION_COLUMNS = (
+    "paper_id",
+    "repo_name",
+    "source_field",
+    "kind",
+    "repo",
+    "url",
+    "first_run_id",
+    "locus",  # schema 0007: not part of the key; a reader lists the strongest occurrence first
+    "context",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +117,17 @@ def save_papers(
     insert_mentions(
         con,
         (
-            (m.paper_id, m.repo_name, m.source_field, m.kind, m.repo, m.url, run_id)
+            (
+                m.paper_id,
+                m.repo_name,
+                m.source_field,
+                m.kind,
+                m.repo,
+                m.url,
+                run_id,
+                m.locus,
+                m.context,
+            )
             for m in seen.values()
         ),
     )

@@ -7,6 +7,7 @@ readers, schema migrations by writers only) and hands them to the module of each
 * ``papers``   papers and their mentions (the bulk path: ``bulk``)
 * ``repos``    repository names, repositories and their snapshots
 * ``read``     ``report``/``sql`` queries and the counts of ``status``
+* ``documents`` documents fetched by ``follow`` (its checkpoint)
 
 Their SQL lives in ``sql/<group>.sql`` beside the schema (``schema/NNNN_*.sql``). The clock is
 here (``utcnow``), read once per operation, so a test can set it for a whole harvest.
@@ -22,7 +23,7 @@ from typing import Any
 import duckdb
 
 from harvester.models import Mention, Outcome, Paper, Status
-from harvester.store import read, repos, runs
+from harvester.store import documents, read, repos, runs
 from harvester.store.connection import WRITE_ROW_GROUP, WRITER_SETTINGS, Database
 from harvester.store.papers import MENTION_COLUMNS, PAPER_COLUMNS, SaveCounts, insert_mentions
 from harvester.store.papers import save_papers as _save_papers
@@ -130,6 +131,49 @@ class Store(Database):
         now = utcnow()
         with self.transaction() as con:
             return _save_papers(con, papers, mentions, run_id, now)
+
+    # -- documents (harvester follow) ---------------------------------------------------------
+
+    def papers_to_follow(
+        self,
+        *,
+        everything: bool = False,
+        since: dt.date | None = None,
+        run_id: int | None = None,
+        limit: int | None = None,
+    ) -> list[documents.FollowPaper]:
+        """Papers ``follow`` reads documents for: those without an author-declared repository
+        (all with ``everything``), published on or after ``since``, first stored by ``run_id``."""
+        if not self.path.exists():
+            return []
+        with self.reader() as con:
+            return documents.papers_to_follow(
+                con, everything=everything, since=since, run_id=run_id, limit=limit
+            )
+
+    def documents_done(
+        self, paper_ids: Sequence[str], since: dt.datetime
+    ) -> dict[tuple[str, str, str], documents.Done]:
+        """(url, paper_id, channel) of the documents settled at or after ``since``."""
+        if not paper_ids or not self.path.exists():
+            return {}
+        with self.reader() as con:
+            return documents.done_since(con, paper_ids, since)
+
+    def save_followed(
+        self,
+        papers: Sequence[Paper],
+        mentions: Sequence[Mention],
+        fetched: Sequence[documents.Document],
+        run_id: int,
+    ) -> SaveCounts:
+        """A followed document, what it taught about its paper, and its mentions: one
+        transaction, so the documents table never records a document whose mentions are lost."""
+        now = utcnow()
+        with self.transaction() as con:
+            counts = _save_papers(con, papers, mentions, run_id, now) if papers else SaveCounts()
+            documents.save(con, fetched, run_id, now)
+            return counts
 
     # -- names to fetch ----------------------------------------------------------------------
 
