@@ -44,10 +44,19 @@ class RestClient:
             seconds_between_writes=None,
         )
 
-    def get(self, path: str, headers: dict[str, str] | None = None) -> Reply:
+    def get(
+        self,
+        path: str,
+        headers: dict[str, str] | None = None,
+        params: dict[str, str | int] | None = None,
+        *,
+        raw: bool = False,
+    ) -> Reply:
+        """GET ``path``; ``raw``: a 200's body is kept as text (``payload`` is a str), for
+        ``Accept: application/vnd.github.raw`` (a README as it is)."""
         try:
             status, resp_headers, body = self._gh.requester.requestJson(
-                "GET", path, headers=headers
+                "GET", path, parameters=params, headers=headers
             )
         except RuntimeError as exc:  # PyGithub refuses a redirect to another host or scheme
             raise RedirectRefused(
@@ -58,6 +67,8 @@ class RestClient:
         except OSError as exc:  # requests' exceptions derive from OSError (IOError)
             raise NetworkError(_describe(exc), reachable=_reachable(exc)) from None
         lowered = {str(k).lower(): str(v) for k, v in resp_headers.items()}
+        if raw and int(status) == 200:
+            return Reply(200, lowered, body or "")
         return Reply(int(status), lowered, decode_json(body or "", int(status)))
 
     def get_repo(self, name: str, etag: str | None = None) -> Reply:

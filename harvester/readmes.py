@@ -1,0 +1,206 @@
+"""The ``readme`` channel and reverse search: repositories pointing back at their papers.
+
+* ``follow_readmes``: the README of every resolved repository (not checked yet, or older than
+  ``stale_before``) is read against the papers that mention it and the papers whose arXiv ids
+  it contains (``backlinks.scan``); what it cites is stored, not the README.
+* ``reverse_search``: for papers with an arXiv id and still no official repository, GitHub's
+  repository search for ``"ID" in:readme`` (its own budget: 30 a minute with a token, 10
+  without); each hit's README is read and the hit is kept only when the back-link rule confirms
+  it (the README cites the paper and is not a list). Kept hits become mentions with
+  ``source_field`` ``readme_search``.
+* ``plan``: what both would cost, for ``--dry-run``.
+
+Both end by rebuilding ``paper_code`` (``store/roles.py``), and both stop cleanly when a budget
+is spent beyond ``max_wait``: what was read is stored, and a rerun continues.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+
+from harvester.backlinks import KnownPaper, cited_arxiv_ids, scan
+from harvester.github.budget import Reporter, SilentReporter, StopFetching, plan, utcnow
+from harvester.github.client import GitHubSettings, probe_budget, rest_client
+from harvester.github.engine import EngineOptions
+from harvester.github.search import Readme, ReadmeClient, search_plan
+from harvester.models import Outcome, Status, name_key
+from harvester.roles import LIST_LIMIT
+from harvester.store import roles as store_roles
+from harvester.store.connection import Database
+from harvester.store.roles import PaperCodeCounts, ReadmeResult
+
+BATCH = 50  # READMEs read per store round trip
+SEARCH_HITS = 5  # READMEs read per search: GitHub ranks the paper's own repository first
+
+
+@dataclass(slots=True)
+class ReadmeReport:
+    checked: int = 0  # READMEs asked for
+    citing: int = 0  # of them, READMEs that cite at least one known paper
+    missing: int = 0  # repositories without a README
+    errors: int = 0
+    citations: int = 0
+    searched: int = 0  # papers searched for
+    found: int = 0  # repositories found by search and confirmed by their README
+    requests: int = 0
+    stopped: str | None = None
+    paper_code: PaperCodeCounts | None = None
+
+
+def _client(
+    github: GitHubSettings,
+    options: EngineOptions,
+    reporter: Reporter | None,
+    sleep: Callable[[float], None],
+) -> ReadmeClient:
+    return ReadmeClient(rest_client(github), None, options, reporter=reporter, sleep=sleep)
+
+
+def follow_readmes(
+    store: Database,
+    github: GitHubSettings,
+    *,
+    options: EngineOptions | None = None,
+    reporter: Reporter | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+    stale_before: dt.datetime | None = None,
+    limit: int | None = None,
+    now: Callable[[], dt.datetime] = utcnow,
+) -> ReadmeReport:
+    """Read the README of every resolved repository not checked yet (or checked before
+    ``stale_before``) and store which known papers each cites; then rebuild ``paper_code``."""
+    report = ReadmeReport()
+    targets = store_roles.repos_to_check(store, stale_before, limit)
+    client = _client(github, options or EngineOptions(), reporter, sleep)
+    progress = reporter or SilentReporter()
+    try:
+        for batch in _chunks(targets, BATCH):
+            read: list[tuple[int, Readme]] = []
+            try:
+                for repo_id, full_name in batch:
+                    read.append((repo_id, client.readme(full_name)))
+            except StopFetching as stop:
+                report.stopped = str(stop)
+            _store_readmes(store, read, report, now())
+            progress.progress(report.checked, len(targets))
+            if report.stopped:
+                break
+    finally:
+        report.requests = client.requests
+        client.close()
+    report.paper_code = store_roles.refresh_paper_code(store, now())
+    return report
+
+
+def _store_readmes(
+    store: Database, read: Sequence[tuple[int, Readme]], report: ReadmeReport, at: dt.datetime
+) -> list[ReadmeResult]:
+    results = _scan_all(store, read)
+    report.checked += len(results)
+    report.missing += sum(r.status == "missing" for r in results)
+    report.errors += sum(r.status == "error" for r in results)
+    report.citing += sum(bool(r.scan and r.scan.citations) for r in results)
+    report.citations += store_roles.save_readmes(store, results, at) if results else 0
+    return results
+
+
+def _scan_all(store: Database, read: Sequence[tuple[int, Readme]]) -> list[ReadmeResult]:
+    """Each README against its candidates: the papers that mention the repository and the
+    known papers whose ids it contains."""
+    if not read:
+        return []
+    ids = {repo_id: cited_arxiv_ids(r.text)[0] for repo_id, r in read if r.text is not None}
+    mentioning, known = store_roles.candidates(
+        store, [repo_id for repo_id, _ in read], set().union(*ids.values()) if ids else set()
+    )
+    results: list[ReadmeResult] = []
+    for repo_id, readme in read:
+        if readme.status != "ok" or readme.text is None:
+            results.append(ReadmeResult(repo_id, readme.status, detail=readme.detail))
+            continue
+        wanted = mentioning.get(repo_id, set()) | ids.get(repo_id, set())
+        papers: list[KnownPaper] = [known[p] for p in sorted(wanted) if p in known]
+        results.append(ReadmeResult(repo_id, "ok", scan(readme.text, papers)))
+    return results
+
+
+def reverse_search(
+    store: Database,
+    github: GitHubSettings,
+    *,
+    run_id: int,
+    options: EngineOptions | None = None,
+    reporter: Reporter | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+    limit: int | None = None,
+    now: Callable[[], dt.datetime] = utcnow,
+) -> ReadmeReport:
+    """Search GitHub for the READMEs that cite each paper still without official code."""
+    report = ReadmeReport()
+    store_roles.refresh_paper_code(store, now())  # official code found since is not searched
+    targets = store_roles.papers_to_search(store, limit)
+    client = _client(github, options or EngineOptions(), reporter, sleep)
+    progress = reporter or SilentReporter()
+    try:
+        for paper_id, _title in targets:
+            result = client.search_readmes(paper_id)
+            if result.detail is not None:
+                report.errors += 1
+                continue  # not recorded as searched: a rerun asks again
+            hits = [r for r in result.repos if not r.is_fork][:SEARCH_HITS]
+            read = [(repo.repo_id, client.readme(repo.full_name)) for repo in hits]
+            results = _scan_all(store, read)
+            confirmed = [
+                (Outcome(name_key(repo.full_name), Status.OK, repo), res)
+                for repo, res in zip(hits, results, strict=True)
+                if res.scan is not None
+                and res.scan.cited_total <= LIST_LIMIT
+                and any(c.paper_id == paper_id for c in res.scan.citations)
+            ]
+            store_roles.save_search(
+                store, paper_id, len(result.repos), confirmed, run_id=run_id, now=now()
+            )
+            report.searched += 1
+            report.checked += len(read)
+            report.found += len(confirmed)
+            progress.progress(report.searched, len(targets))
+    except StopFetching as stop:
+        report.stopped = str(stop)
+    finally:
+        report.requests = client.requests
+        client.close()
+    report.paper_code = store_roles.refresh_paper_code(store, now())
+    return report
+
+
+def plan_text(
+    store: Database, github: GitHubSettings, *, search: bool, limit: int | None = None
+) -> list[str]:
+    """The ``--dry-run`` lines: READMEs to read (core budget) and papers to search for (search
+    budget), with the waits the budgets imply. Asks GitHub only for ``/rate_limit`` (free)."""
+    at = utcnow()
+    readmes = len(store_roles.repos_to_check(store, None, limit))
+    rate, latency = probe_budget(github, "core")
+    authed = github.token is not None
+    lines = [
+        "readme: "
+        + plan(readmes, graphql=False, batch_size=1, rate=rate, latency=latency, now=at)
+        .describe()
+        .replace("names to fetch", "READMEs to read")
+    ]
+    if search:
+        papers = store_roles.count_to_search(store)
+        if limit is not None:
+            papers = min(papers, limit)
+        search_rate, latency = probe_budget(github, "search")
+        estimate = search_plan(papers, authed=authed, rate=search_rate, latency=latency, now=at)
+        lines.append(estimate.describe())
+    return lines
+
+
+def _chunks(items: Sequence[tuple[int, str]], size: int) -> Iterator[list[tuple[int, str]]]:
+    for start in range(0, len(items), size):
+        yield list(items[start : start + size])

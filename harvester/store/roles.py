@@ -1,0 +1,239 @@
+"""README back-links, reverse-search results and ``paper_code`` (schema 0009).
+
+Functions of a ``Database`` (the ``Store``): each opens its own reader or write transaction, so
+the channel in ``harvester/readmes.py`` stays free of SQL. What a README cites is stored
+(``readme_citations``, ``readme_checks``), never the README. ``refresh_paper_code`` rebuilds
+``paper_code`` from every channel's evidence with the rules of ``harvester/roles.py``.
+
+Columns other branches add (``mentions.locus`` in 0007, ``papers.doi`` in 0006) are read when the
+database has them, so this module works before and after those migrations.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+
+from harvester import roles
+from harvester.backlinks import KnownPaper, ReadmeScan
+from harvester.models import Mention, Outcome
+from harvester.store import bulk, papers, repos, statements
+from harvester.store.connection import Database
+
+_SQL = statements.group("roles")
+SEARCH_FIELD = "readme_search"  # mentions.source_field of a repository found by reverse search
+
+
+@dataclass(frozen=True, slots=True)
+class ReadmeResult:
+    """What one repository's README said (``scan``), or why there is none (``status``)."""
+
+    repo_id: int
+    status: str  # ok / missing / error
+    scan: ReadmeScan | None = None
+    detail: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PaperCodeCounts:
+    rows: int
+    official: int
+    papers_with_official: int
+    conflicts: int
+
+
+def _has_column(con: duckdb.DuckDBPyConnection, table: str, column: str) -> bool:
+    row = con.execute(_SQL["has_column"], {"table": table, "column": column}).fetchone()
+    return bool(row and row[0])
+
+
+def repos_to_check(
+    store: Database, stale_before: dt.datetime | None = None, limit: int | None = None
+) -> list[tuple[int, str]]:
+    """(repo_id, full_name) of resolved repositories whose README is not checked (or stale)."""
+    if not store.path.exists():
+        return []
+    with store.transaction() as con:  # a writer: an older file gains the 0009 tables first
+        params = {"stale_before": stale_before, "limit": limit}
+        return [
+            (int(r[0]), str(r[1])) for r in con.execute(_SQL["repos_to_check"], params).fetchall()
+        ]
+
+
+def candidates(
+    store: Database, repo_ids: Sequence[int], arxiv_ids: Iterable[str]
+) -> tuple[dict[int, set[str]], dict[str, KnownPaper]]:
+    """The papers the READMEs of ``repo_ids`` may cite: those that mention each repository,
+    and those whose id is among ``arxiv_ids`` (found in the READMEs). Returns the mentioning
+    paper ids per repository and every candidate as a ``KnownPaper``."""
+    with store.reader() as con:
+        mentioning: dict[int, set[str]] = {}
+        rows = con.execute(_SQL["mentioning_papers"], {"repo_ids": list(repo_ids)}).fetchall()
+        for repo_id, paper_id in rows:
+            mentioning.setdefault(int(repo_id), set()).add(str(paper_id))
+        wanted = sorted({p for ps in mentioning.values() for p in ps} | set(arxiv_ids))
+        doi = "doi" if _has_column(con, "papers", "doi") else "NULL"
+        known = con.execute(
+            f"SELECT paper_id, {doi}, title FROM papers "
+            "WHERE paper_id IN (SELECT unnest($ids::VARCHAR[]))",
+            {"ids": wanted},
+        ).fetchall()
+    found = {str(p): KnownPaper(str(p), _arxiv(str(p)), d, t) for p, d, t in known}
+    return mentioning, found
+
+
+def _arxiv(paper_id: str) -> str | None:
+    return None if paper_id.startswith(("title:", "hf:", "pdf:")) or ":" in paper_id else paper_id
+
+
+def save_readmes(store: Database, results: Sequence[ReadmeResult], now: dt.datetime) -> int:
+    """Store what each README cites (replacing what an earlier check stored). Returns the
+    number of citations stored."""
+    checks = [
+        (r.repo_id, now, r.status, r.scan.cited_total if r.scan else None, r.detail)
+        for r in results
+    ]
+    cites = [
+        (r.repo_id, c.paper_id, c.how, r.scan.cited_total, now)
+        for r in results
+        if r.scan is not None
+        for c in r.scan.citations
+    ]
+    with store.transaction() as con:
+        bulk.stage(con, "stage_checks", "readme_checks", _CHECK_COLUMNS, checks)
+        con.execute(_SQL["forget_citations"])
+        con.execute(_SQL["upsert_checks"])
+        bulk.stage(con, "stage_citations", "readme_citations", _CITE_COLUMNS, cites)
+        con.execute(_SQL["insert_citations"])
+    return len(cites)
+
+
+_CHECK_COLUMNS = ("repo_id", "checked_at", "status", "cited_papers_total", "detail")
+_CITE_COLUMNS = ("repo_id", "paper_id", "how", "cited_papers_total", "checked_at")
+
+
+def papers_to_search(store: Database, limit: int | None = None) -> list[tuple[str, str | None]]:
+    """(paper_id, title) of papers with an arXiv id, no official repository, never searched."""
+    if not store.path.exists():
+        return []
+    with store.transaction() as con:
+        rows = con.execute(_SQL["papers_to_search"], {"limit": limit}).fetchall()
+    return [(str(p), t) for p, t in rows]
+
+
+def count_to_search(store: Database) -> int:
+    if not store.path.exists():
+        return 0
+    with store.transaction() as con:
+        row = con.execute(_SQL["count_to_search"]).fetchone()
+    return int(row[0]) if row else 0
+
+
+def save_search(
+    store: Database,
+    paper_id: str,
+    hits: int,
+    found: Sequence[tuple[Outcome, ReadmeResult]],
+    *,
+    run_id: int,
+    now: dt.datetime,
+) -> None:
+    """One reverse search: the repositories confirmed by their README (``found``) become
+    mentions (``source_field`` ``readme_search``) with their stats and README citations; the
+    search itself is recorded so a rerun does not repeat it."""
+    with store.transaction() as con:
+        if found:
+            rows = []
+            for outcome, _ in found:
+                assert outcome.repo is not None
+                mention = Mention(paper_id, outcome.repo.full_name, SEARCH_FIELD, "")
+                values = {
+                    "paper_id": paper_id,
+                    "repo_name": mention.repo_name,
+                    "source_field": SEARCH_FIELD,
+                    "kind": "repo",
+                    "repo": outcome.repo.full_name,
+                    "url": f"https://github.com/{outcome.repo.full_name}",
+                    "first_run_id": run_id,
+                }
+                rows.append(tuple(values.get(c) for c in papers.MENTION_COLUMNS))
+            papers.insert_mentions(con, rows)
+            con.execute(_SQL["pending_names"], {"now": now})
+            repos.save_outcomes(con, [o for o, _ in found], run_id, 0, now)
+        con.execute(
+            _SQL["upsert_search"],
+            {"paper_id": paper_id, "now": now, "hits": hits, "confirmed": len(found)},
+        )
+    if found:
+        save_readmes(store, [r for _, r in found], now)
+
+
+def evidence(store: Database) -> tuple[list[roles.Evidence], dict[str, int], frozenset[str]]:
+    """Every channel's evidence, the repository id of each repository key, and the forks."""
+    with store.reader() as con:
+        return _evidence(con)
+
+
+def _evidence(
+    con: duckdb.DuckDBPyConnection,
+) -> tuple[list[roles.Evidence], dict[str, int], frozenset[str]]:
+    locus = "m.locus" if _has_column(con, "mentions", "locus") else "m.source_field"
+    rows = con.execute(
+        "SELECT m.paper_id, coalesce(r.full_name_lower, m.repo_name), r.repo_id, "
+        f"m.source_field, {locus} "
+        "FROM mentions m LEFT JOIN repo_names n ON n.repo_name = m.repo_name "
+        "LEFT JOIN repos r ON r.repo_id = n.repo_id WHERE m.kind = 'repo'"
+    ).fetchall()
+    items: list[roles.Evidence] = []
+    ids: dict[str, int] = {}
+    for paper_id, repo, repo_id, field, where in rows:
+        items.append(roles.Evidence(paper_id, repo, roles.channel_of(field), where))
+        if repo_id is not None:
+            ids[repo] = int(repo_id)
+    for paper_id, repo, repo_id, how, total in con.execute(_SQL["evidence_readmes"]).fetchall():
+        items.append(roles.Evidence(paper_id, repo, "readme", how, int(total)))
+        ids[repo] = int(repo_id)
+    forks = frozenset(str(r[0]) for r in con.execute(_SQL["forks"]).fetchall())
+    return items, ids, forks
+
+
+def refresh_paper_code(store: Database, now: dt.datetime) -> PaperCodeCounts:
+    """Rebuild ``paper_code`` from the evidence of every channel (one transaction)."""
+    with store.transaction() as con:
+        items, ids, forks = _evidence(con)
+        rows = _rows(roles.assign(items, forks), ids, now)
+        con.execute(_SQL["clear_paper_code"])
+        bulk.append(con, "paper_code", rows)
+    official = [r for r in rows if r[3] == "official"]
+    return PaperCodeCounts(
+        rows=len(rows),
+        official=len(official),
+        papers_with_official=len({r[0] for r in official}),
+        conflicts=sum(1 for r in rows if r[7]),
+    )
+
+
+def _rows(assigned: Iterable[roles.Role], ids: dict[str, int], now: dt.datetime) -> list[Any]:
+    out: list[Any] = []
+    rank: dict[str, int] = {}
+    for role in assigned:
+        rank[role.paper_id] = rank.get(role.paper_id, 0) + 1
+        out.append(
+            (
+                role.paper_id,
+                role.repo,
+                ids.get(role.repo),
+                role.role,
+                role.confidence,
+                role.channels,
+                role.official_channels,
+                role.conflict,
+                rank[role.paper_id],
+                now,
+            )
+        )
+    return out
