@@ -7,9 +7,11 @@ Offline, from the files, through the same rules the store uses (``harvester.role
 * ``abstract``: links in the HF record's title/abstract (``links.mentions_for`` without the
   ``githubRepo`` field);
 * ``pages``: the project page (``pages/<id>/project.html``) through the HTML reader;
-* ``readme``: reverse search simulated on the README corpus (every ``pages/<id>/README.md``: the
-  arXiv id as a string, as ``"ID" in:readme`` would match), each hit confirmed by the back-link
-  rule; plus the back-link of every candidate another channel found whose README is in the corpus;
+* ``readme``: reverse search simulated on the README corpus (every ``pages/<id>/README.md``):
+  ``"ID" in:readme``, then ``"TITLE" in:readme`` while nothing is confirmed, matched as GitHub
+  matches a quoted phrase (words in order, punctuation ignored: an assumption), each hit
+  confirmed by the back-link rule; plus the back-link of every candidate another channel found
+  whose README is in the corpus;
 * ``fulltext``: the three real PDFs (``fulltext/``), reported on their own.
 
 For each channel alone and combined: the share of papers whose declared repository
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import sys
 from collections import Counter
 from pathlib import Path
@@ -32,12 +35,14 @@ from _common import SHARED, machine  # type: ignore[import-not-found]
 from harvester.backlinks import KnownPaper, scan
 from harvester.links import mentions_for
 from harvester.models import Paper, name_key
-from harvester.roles import Evidence, assign, channel_of
+from harvester.readmes import search_phrases
+from harvester.roles import Evidence, assign, channel_of, weight
 from harvester.sources.files import read_inputs
 from harvester.sources.files.html import read_html
 from harvester.sources.files.pdf import read_pdf
 
 CHANNELS = ("abstract", "pages", "readme")
+_NOT_WORDS = re.compile(r"<[^>]*>|[^0-9a-z<]+|<")
 
 
 def _manifest(path: Path) -> list[dict[str, object]]:
@@ -88,15 +93,34 @@ def _page_evidence(folder: Path, paper_id: str) -> list[Evidence]:
     ]
 
 
+def _words(text: str) -> str:
+    """Text as GitHub's search matches a quoted phrase (assumed: its words in order; case,
+    punctuation and HTML tags ignored), padded with spaces."""
+    return " " + " ".join(_NOT_WORDS.sub(" ", text.lower()).split()) + " "
+
+
 def _readme_evidence(
     paper: KnownPaper, readmes: dict[str, str], candidates: set[str]
 ) -> list[Evidence]:
-    """Reverse search (the id as a string in a README) plus the back-links of ``candidates``;
-    each README confirmed by the back-link rule (a list's citations weigh nothing: roles.py)."""
-    assert paper.arxiv_id is not None
-    hits = {repo for repo, text in readmes.items() if paper.arxiv_id in text}
+    """Reverse search as ``readmes.reverse_search`` does it (the id, then the title while
+    nothing is confirmed), plus the back-links of ``candidates``; each README confirmed by the
+    back-link rule (a list's citations weigh nothing: roles.py)."""
     found: list[Evidence] = []
-    for repo in sorted(hits | (candidates & readmes.keys())):
+    searched: set[str] = set()
+    for phrase in search_phrases(paper.paper_id, paper.title):
+        needle = _words(phrase)
+        hits = {repo for repo, text in readmes.items() if needle in _words(text)} - searched
+        searched |= hits
+        confirmed = _confirm(paper, readmes, hits)
+        found += confirmed
+        if any(weight(e) > 0 for e in confirmed):
+            break
+    return found + _confirm(paper, readmes, (candidates & readmes.keys()) - searched)
+
+
+def _confirm(paper: KnownPaper, readmes: dict[str, str], repos: set[str]) -> list[Evidence]:
+    found: list[Evidence] = []
+    for repo in sorted(repos):
         result = scan(readmes[repo], [paper])
         found.extend(
             Evidence(paper.paper_id, repo, "readme", c.how, result.cited_total)

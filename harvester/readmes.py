@@ -4,10 +4,10 @@
   ``stale_before``) is read against the papers that mention it and the papers whose arXiv ids
   it contains (``backlinks.scan``); what it cites is stored, not the README.
 * ``reverse_search``: for papers with an arXiv id and still no official repository, GitHub's
-  repository search for ``"ID" in:readme`` (its own budget: 30 a minute with a token, 10
-  without); each hit's README is read and the hit is kept only when the back-link rule confirms
-  it (the README cites the paper and is not a list). Kept hits become mentions with
-  ``source_field`` ``readme_search``.
+  repository search for ``"ID" in:readme``, then for ``"TITLE" in:readme`` when the id found
+  nothing confirmed (its own budget: 30 a minute with a token, 10 without); each hit's README
+  is read and the hit is kept only when the back-link rule confirms it (the README cites the
+  paper and is not a list). Kept hits become mentions with ``source_field`` ``readme_search``.
 * ``plan``: what both would cost, for ``--dry-run``.
 
 Both end by rebuilding ``paper_code`` (``store/roles.py``), and both stop cleanly when a budget
@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
-from harvester.backlinks import KnownPaper, cited_arxiv_ids, scan
+from harvester.backlinks import MIN_TITLE_WORDS, KnownPaper, cited_arxiv_ids, scan, title_key
 from harvester.github.budget import Reporter, SilentReporter, StopFetching, plan, utcnow
 from harvester.github.client import GitHubSettings, probe_budget, rest_client
 from harvester.github.engine import EngineOptions
@@ -34,6 +34,7 @@ from harvester.store.roles import PaperCodeCounts, ReadmeResult
 
 BATCH = 50  # READMEs read per store round trip
 SEARCH_HITS = 5  # READMEs read per search: GitHub ranks the paper's own repository first
+MAX_PHRASE = 200  # characters of a title searched for (GitHub caps a query at 256)
 
 
 @dataclass(slots=True)
@@ -107,12 +108,16 @@ def _store_readmes(
     return results
 
 
-def _scan_all(store: Database, read: Sequence[tuple[int, Readme]]) -> list[ReadmeResult]:
-    """Each README against its candidates: the papers that mention the repository and the
-    known papers whose ids it contains."""
+def _scan_all(
+    store: Database, read: Sequence[tuple[int, Readme]], extra: str | None = None
+) -> list[ReadmeResult]:
+    """Each README against its candidates: the papers that mention the repository, the known
+    papers whose ids it contains, and ``extra`` (the paper searched for)."""
     if not read:
         return []
     ids = {repo_id: cited_arxiv_ids(r.text)[0] for repo_id, r in read if r.text is not None}
+    if extra is not None:
+        ids = {repo_id: {*found, extra} for repo_id, found in ids.items()}
     mentioning, known = store_roles.candidates(
         store, [repo_id for repo_id, _ in read], set().union(*ids.values()) if ids else set()
     )
@@ -145,27 +150,12 @@ def reverse_search(
     client = _client(github, options or EngineOptions(), reporter, sleep)
     progress = reporter or SilentReporter()
     try:
-        for paper_id, _title in targets:
-            result = client.search_readmes(paper_id)
-            if result.detail is not None:
-                report.errors += 1
-                continue  # not recorded as searched: a rerun asks again
-            hits = [r for r in result.repos if not r.is_fork][:SEARCH_HITS]
-            read = [(repo.repo_id, client.readme(repo.full_name)) for repo in hits]
-            results = _scan_all(store, read)
-            confirmed = [
-                (Outcome(name_key(repo.full_name), Status.OK, repo), res)
-                for repo, res in zip(hits, results, strict=True)
-                if res.scan is not None
-                and res.scan.cited_total <= LIST_LIMIT
-                and any(c.paper_id == paper_id for c in res.scan.citations)
-            ]
-            store_roles.save_search(
-                store, paper_id, len(result.repos), confirmed, run_id=run_id, now=now()
-            )
+        for paper_id, title in targets:
+            if not _search_one(
+                store, client, paper_id, title, run_id=run_id, report=report, now=now
+            ):
+                continue  # the search failed: not recorded, so a rerun asks again
             report.searched += 1
-            report.checked += len(read)
-            report.found += len(confirmed)
             progress.progress(report.searched, len(targets))
     except StopFetching as stop:
         report.stopped = str(stop)
@@ -174,6 +164,53 @@ def reverse_search(
         client.close()
     report.paper_code = store_roles.refresh_paper_code(store, now())
     return report
+
+
+def search_phrases(paper_id: str, title: str | None) -> list[str]:
+    """What to search READMEs for: the arXiv id, then the title (quotes removed, whitespace
+    collapsed) when it is long enough to be the back-link rule's title and fits a query."""
+    phrases = [paper_id]
+    key = " ".join((title or "").replace('"', " ").split())
+    if title_key(key).count(" ") + 1 >= MIN_TITLE_WORDS and len(key) <= MAX_PHRASE:
+        phrases.append(key)
+    return phrases
+
+
+def _search_one(
+    store: Database,
+    client: ReadmeClient,
+    paper_id: str,
+    title: str | None,
+    *,
+    run_id: int,
+    report: ReadmeReport,
+    now: Callable[[], dt.datetime],
+) -> bool:
+    """Search for one paper: by id, then by title while nothing is confirmed. False when a
+    search failed (nothing is recorded then)."""
+    hits_total = 0
+    confirmed: list[tuple[Outcome, ReadmeResult]] = []
+    for phrase in search_phrases(paper_id, title):
+        result = client.search_readmes(phrase)
+        if result.detail is not None:
+            report.errors += 1
+            return False
+        hits_total += len(result.repos)
+        hits = [r for r in result.repos if not r.is_fork][:SEARCH_HITS]
+        read = [(repo.repo_id, client.readme(repo.full_name)) for repo in hits]
+        report.checked += len(read)
+        confirmed = [
+            (Outcome(name_key(repo.full_name), Status.OK, repo), res)
+            for repo, res in zip(hits, _scan_all(store, read, extra=paper_id), strict=True)
+            if res.scan is not None
+            and res.scan.cited_total <= LIST_LIMIT
+            and any(c.paper_id == paper_id for c in res.scan.citations)
+        ]
+        if confirmed:
+            break
+    store_roles.save_search(store, paper_id, hits_total, confirmed, run_id=run_id, now=now())
+    report.found += len(confirmed)
+    return True
 
 
 def plan_text(

@@ -7,10 +7,11 @@ parts of GitHub's REST and GraphQL APIs that harvester uses::
     POST /graphql                  aliased ``repository(owner:, name:)`` fields and ``rateLimit``
     GET  /repos/{owner}/{name}/readme   GET /search/repositories?q="TEXT" in:readme
 
-READMEs come from ``set_readme``; repository search finds the quoted text in them (case-
-insensitive), with its own budget (``x-ratelimit-resource: search``: ``search_limit`` requests,
-30 with a token and 10 without by default, per ``search_reset_after`` = 60 s). Forks are left
-out of search results, as GitHub does unless asked.
+READMEs come from ``set_readme``; repository search finds the quoted phrase in them (its words
+in order; case, punctuation and HTML tags ignored), with its own budget
+(``x-ratelimit-resource: search``: ``search_limit`` requests, 30 with a token and 10 without by
+default, per ``search_reset_after`` = 60 s). Forks are left out of search results, as GitHub
+does unless asked.
 
 and the same under the GitHub Enterprise Server layout (``/api/v3/...``, ``POST /api/graphql``).
 
@@ -1163,11 +1164,11 @@ class FakeGitHub:
         if quoted is None:
             body = {"message": "Validation Failed", "errors": [{"code": "invalid"}]}
             return _Response(422, headers, _dumps(body))
-        needle = quoted.group(1).lower()
+        needle = _search_words(quoted.group(1))
         found = [
             self.repos[key]
             for key, text in sorted(self.readmes.items())
-            if needle in text.lower() and key in self.repos and not self.repos[key].get("fork")
+            if needle in _search_words(text) and key in self.repos and not self.repos[key]["fork"]
         ]
         api = f"http://{req.host}"
         items = [
@@ -1529,6 +1530,11 @@ class FakeGitHub:
             key = self._by_id[value]
             return None if key in self._blocked else self.repos[key]
         return None
+
+
+def _search_words(text: str) -> str:
+    """Text as search matches a quoted phrase: lowercase words, punctuation and markup ignored."""
+    return " " + " ".join(re.sub(r"<[^>]*>|[^0-9a-z<]+|<", " ", text.lower()).split()) + " "
 
 
 def _etag_matches(if_none_match: str | None, etag: str) -> bool:

@@ -122,7 +122,7 @@ def test_readmes_and_reverse_search_give_roles(gh: FakeGitHub, tmp_path: Path) -
 
 def test_the_search_budget_makes_visible_waits(gh: FakeGitHub, tmp_path: Path) -> None:
     store = Store(tmp_path / "h.duckdb")
-    many = [Paper(f"2506.{i:05d}", "test", title=f"Paper number {i}") for i in range(1, 6)]
+    many = [Paper(f"2506.{i:05d}", "test", title=f"Paper {i}") for i in range(1, 6)]
     # (no README cites them: every search comes back empty)
     harvest.harvest(store, many, args="test", github=settings(gh))
     gh.search_limit = 2
@@ -138,7 +138,7 @@ def test_the_search_budget_makes_visible_waits(gh: FakeGitHub, tmp_path: Path) -
 
 def test_a_search_budget_beyond_max_wait_stops_cleanly(gh: FakeGitHub, tmp_path: Path) -> None:
     store = Store(tmp_path / "h.duckdb")
-    many = [Paper(f"2506.{i:05d}", "test", title=f"Paper number {i}") for i in range(1, 6)]
+    many = [Paper(f"2506.{i:05d}", "test", title=f"Paper {i}") for i in range(1, 6)]
     harvest.harvest(store, many, args="test", github=settings(gh))
     gh.search_limit = 2
     gh.search_reset_after = 3600
@@ -165,6 +165,27 @@ def test_dry_run_counts_readmes_and_searches(gh: FakeGitHub, tmp_path: Path) -> 
     before = gh.requests
     lines = plan_text(store, settings(gh), search=True)
     assert lines[0].startswith("readme: 4 READMEs to read")
-    assert "reverse search: 2 search requests" in lines[1] and "/30 a minute" in lines[1]
+    assert (
+        "reverse search: 2 papers, one search request each" in lines[1]
+        and "/30 a minute" in lines[1]
+    )
     assert gh.requests - before == 2  # two free /rate_limit probes, nothing else
     assert gh.requests_by_path["/search/repositories"] == 0
+
+
+def test_a_readme_citing_only_the_title_is_found_by_title(gh: FakeGitHub, tmp_path: Path) -> None:
+    store = Store(tmp_path / "h.duckdb")
+    gh.add_repo("title/only", fork=False)
+    gh.add_repo("title/longer", fork=False)
+    gh.set_readme("title/only", "<h1>Scaling Laws <br>for Tiny Robots</h1>\nBy A. Author")
+    gh.set_readme("title/longer", "# Scaling Laws for Tiny Robots and Large Ones\n")
+    paper = Paper("2507.33333", "test", title="Scaling Laws for\n  Tiny Robots")
+    harvest.harvest(store, [paper], args="test", github=settings(gh))
+    run_id, _ = store.begin_run("follow", "test")
+    report = reverse_search(store, settings(gh), run_id=run_id)
+    assert report.found == 1 and gh.requests_by_path["/search/repositories"] == 2
+    got = roles(store)
+    assert got[("2507.33333", "title/only")][0] == "official"
+    assert ("2507.33333", "title/longer") not in got  # a hit the back-link rule refused
+    how = store.query(["SELECT how FROM readme_citations"]).rows
+    assert how == [("title",)]

@@ -5,7 +5,8 @@
 
 * ``readme(full_name)``: ``GET /repos/{o}/{n}/readme`` with ``Accept: application/vnd.github.raw``
   (the text itself, not base64 JSON), on the ``core`` budget;
-* ``search_readmes(arxiv_id)``: ``GET /search/repositories?q="ID" in:readme``, on the ``search``
+* ``search_readmes(phrase)``: ``GET /search/repositories?q="PHRASE" in:readme`` (an arXiv id,
+  then a title), on the ``search``
   budget, which GitHub keeps apart: 30 requests a minute with a token, 10 without. GitHub names
   it in ``x-ratelimit-resource: search``; a spent budget answers 403 with
   ``x-ratelimit-remaining: 0`` and the engine waits for the reset (up to ``max_wait``) or stops.
@@ -61,8 +62,9 @@ class ReadmeClient(Engine):
             return Readme("missing")
         return Readme("error", detail=f"HTTP {reply.status}: {_message(reply.payload)}")
 
-    def search_readmes(self, arxiv_id: str, per_page: int = SEARCH_PAGE) -> SearchResult:
-        params: dict[str, str | int] = {"q": f'"{arxiv_id}" in:readme', "per_page": per_page}
+    def search_readmes(self, phrase: str, per_page: int = SEARCH_PAGE) -> SearchResult:
+        """Repositories whose README contains ``phrase`` (an arXiv id, a title)."""
+        params: dict[str, str | int] = {"q": f'"{phrase}" in:readme', "per_page": per_page}
         try:
             reply = self._call(
                 "search", 1, lambda: self.rest.get("/search/repositories", params=params)
@@ -112,7 +114,8 @@ class SearchPlan:
             return "reverse search: no paper to search for"
         source = "now" if self.budget_known else "assumed"
         return (
-            f"reverse search: {self.papers} search requests; search budget "
+            f"reverse search: {self.papers} papers, one search request each (a second, by "
+            f"title, when the id finds nothing); search budget "
             f"{self.remaining}/{self.limit} a minute {source}; expected time "
             f"{human(self.seconds)} (plus one README request per repository found)"
         )

@@ -13,7 +13,13 @@ import pytest
 import harvester.store
 from harvester.store import statements
 
-GROUPS = ("runs", "papers", "repos", "read", "roles")  # sql/<group>.sql, used by harvester/store/<group>.py
+GROUPS = (
+    "runs",
+    "papers",
+    "repos",
+    "read",
+    "roles",
+)  # sql/<group>.sql, used by harvester/store/<group>.py
 PACKAGE = Path(harvester.store.__file__).parent
 
 
