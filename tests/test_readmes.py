@@ -15,6 +15,7 @@ from harvester.github.client import GitHubSettings
 from harvester.github.engine import EngineOptions
 from harvester.models import Paper
 from harvester.readmes import follow_readmes, plan_text, reverse_search
+from harvester.reports import find_report
 from harvester.store import Store
 from tests.fakegithub import FakeGitHub
 
@@ -189,3 +190,45 @@ def test_a_readme_citing_only_the_title_is_found_by_title(gh: FakeGitHub, tmp_pa
     assert ("2507.33333", "title/longer") not in got  # a hit the back-link rule refused
     how = store.query(["SELECT how FROM readme_citations"]).rows
     assert how == [("title",)]
+
+
+def report_rows(store: Store, name: str, **params: str) -> list[dict[str, Any]]:
+    report = find_report(name)
+    values = report.bind({**{p.name: str(p.default) for p in report.params}, **params})
+    result = store.query([report.sql], values)
+    return [dict(zip(result.columns, row, strict=True)) for row in result.rows]
+
+
+def test_reports_show_official_code_channels_and_conflicts(gh: FakeGitHub, tmp_path: Path) -> None:
+    store = Store(tmp_path / "h.duckdb")
+    gh.add_repo("auth/old", fork=False)
+    gh.add_repo("auth/new", fork=False)
+    gh.set_readme("auth/new", "[arXiv](https://arxiv.org/abs/2508.44444)")
+    moved = Paper(
+        "2508.44444",
+        "test",
+        title="A Paper Whose Code Moved",
+        abstract="Code: https://github.com/auth/new.",
+        hf_github_repo="https://github.com/auth/old",
+        published_at=dt.date(2025, 8, 1),
+    )
+    harvest.harvest(store, [*papers(), moved], args="test", github=settings(gh))
+    follow_readmes(store, settings(gh))
+    official = {r["paper_id"]: r for r in report_rows(store, "official_code")}
+    assert official["2503.00329"]["repository"] == "tiger/abc"
+    assert official["2508.44444"]["repository"] == "auth/new"
+    assert official["2508.44444"]["conflict"] is True
+    channels = {r["channel"]: r for r in report_rows(store, "code_channels")}
+    assert channels["readme"]["papers"] == 2 and channels["declared"]["papers"] == 2
+    assert channels["abstract"]["alone"] == 0  # auth/new also has its README
+    conflicts = report_rows(store, "code_conflicts")
+    assert {(r["repository"], r["declared"]) for r in conflicts} == {
+        ("auth/old", True),
+        ("auth/new", False),
+    }
+    (year,) = report_rows(store, "code_availability", grain="year")  # dated papers only
+    assert (year["with_official_code"], year["pct_official"], year["pct_abstract_only"]) == (
+        1,
+        100.0,
+        100.0,
+    )
