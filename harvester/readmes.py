@@ -8,7 +8,8 @@
   nothing confirmed (its own budget: 30 a minute with a token, 10 without); each hit's README
   is read and the hit is kept only when the back-link rule confirms it (the README cites the
   paper and is not a list). Kept hits become mentions with ``source_field`` ``readme_search``.
-* ``plan``: what both would cost, for ``--dry-run``.
+* ``record_readmes``: the same for README texts fetched elsewhere (the GraphQL stats batch).
+* ``plan_text``: what both would cost, for ``--dry-run``.
 
 Both end by rebuilding ``paper_code`` (``store/roles.py``), and both stop cleanly when a budget
 is spent beyond ``max_wait``: what was read is stored, and a rerun continues.
@@ -93,6 +94,23 @@ def follow_readmes(
         report.requests = client.requests
         client.close()
     report.paper_code = store_roles.refresh_paper_code(store, now())
+    return report
+
+
+def record_readmes(
+    store: Database,
+    texts: Sequence[tuple[int, str | None]],
+    *,
+    now: Callable[[], dt.datetime] = utcnow,
+) -> ReadmeReport:
+    """Store what READMEs fetched elsewhere cite: (repo_id, text or None when the repository
+    has no README). The seam for the GraphQL stats batch, which can ask for
+    ``object(expression: "HEAD:README.md") { ... on Blob { text } }`` beside the stats, so the
+    readme channel needs no second request; ``paper_code`` is not rebuilt here (call
+    ``store.roles.refresh_paper_code`` once at the end of the job)."""
+    report = ReadmeReport()
+    read = [(r, Readme("ok", t) if t is not None else Readme("missing")) for r, t in texts]
+    _store_readmes(store, read, report, now())
     return report
 
 

@@ -14,7 +14,7 @@ from harvester.config import ApiUrls, Secret
 from harvester.github.client import GitHubSettings
 from harvester.github.engine import EngineOptions
 from harvester.models import Paper
-from harvester.readmes import follow_readmes, plan_text, reverse_search
+from harvester.readmes import follow_readmes, plan_text, record_readmes, reverse_search
 from harvester.reports import find_report
 from harvester.store import Store
 from tests.fakegithub import FakeGitHub
@@ -232,3 +232,17 @@ def test_reports_show_official_code_channels_and_conflicts(gh: FakeGitHub, tmp_p
         100.0,
         100.0,
     )
+
+
+def test_readme_texts_from_elsewhere_are_recorded(gh: FakeGitHub, tmp_path: Path) -> None:
+    store = Store(tmp_path / "h.duckdb")
+    harvest.harvest(store, papers(), args="test", github=settings(gh))
+    ids = dict(store.query(["SELECT full_name_lower, repo_id FROM repos"]).rows)
+    before = gh.requests
+    report = record_readmes(
+        store, [(ids["tiger/abc"], "see arXiv:2503.00329v1"), (ids["fan/abc"], None)]
+    )
+    assert (report.checked, report.citing, report.missing) == (2, 1, 1)
+    assert gh.requests == before  # nothing asked of GitHub
+    follow = follow_readmes(store, settings(gh))
+    assert follow.checked == 2  # only the two READMEs not recorded yet
