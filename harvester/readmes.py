@@ -11,8 +11,8 @@
 * ``record_readmes``: the same for README texts fetched elsewhere (the GraphQL stats batch).
 * ``plan_text``: what both would cost, for ``--dry-run``.
 
-Both end by rebuilding ``paper_code`` (``store/roles.py``), and both stop cleanly when a budget
-is spent beyond ``max_wait``: what was read is stored, and a rerun continues.
+Both report what ``paper_code`` (a view: always current) holds at the end, and both stop cleanly
+when a budget is spent beyond ``max_wait``: what was read is stored, and a rerun continues.
 """
 
 from __future__ import annotations
@@ -73,7 +73,7 @@ def follow_readmes(
     now: Callable[[], dt.datetime] = utcnow,
 ) -> ReadmeReport:
     """Read the README of every resolved repository not checked yet (or checked before
-    ``stale_before``) and store which known papers each cites; then rebuild ``paper_code``."""
+    ``stale_before``) and store which known papers each cites."""
     report = ReadmeReport()
     targets = store_roles.repos_to_check(store, stale_before, limit)
     client = _client(github, options or EngineOptions(), reporter, sleep)
@@ -93,7 +93,7 @@ def follow_readmes(
     finally:
         report.requests = client.requests
         client.close()
-    report.paper_code = store_roles.refresh_paper_code(store, now())
+    report.paper_code = store_roles.paper_code_counts(store)
     return report
 
 
@@ -106,8 +106,7 @@ def record_readmes(
     """Store what READMEs fetched elsewhere cite: (repo_id, text or None when the repository
     has no README). The seam for the GraphQL stats batch, which can ask for
     ``object(expression: "HEAD:README.md") { ... on Blob { text } }`` beside the stats, so the
-    readme channel needs no second request; ``paper_code`` is not rebuilt here (call
-    ``store.roles.refresh_paper_code`` once at the end of the job)."""
+    readme channel needs no second request."""
     report = ReadmeReport()
     read = [(r, Readme("ok", t) if t is not None else Readme("missing")) for r, t in texts]
     _store_readmes(store, read, report, now())
@@ -163,7 +162,6 @@ def reverse_search(
 ) -> ReadmeReport:
     """Search GitHub for the READMEs that cite each paper still without official code."""
     report = ReadmeReport()
-    store_roles.refresh_paper_code(store, now())  # official code found since is not searched
     targets = store_roles.papers_to_search(store, limit)
     client = _client(github, options or EngineOptions(), reporter, sleep)
     progress = reporter or SilentReporter()
@@ -180,7 +178,7 @@ def reverse_search(
     finally:
         report.requests = client.requests
         client.close()
-    report.paper_code = store_roles.refresh_paper_code(store, now())
+    report.paper_code = store_roles.paper_code_counts(store)
     return report
 
 

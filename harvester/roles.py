@@ -1,5 +1,9 @@
 """A role for every paper x repository, from the evidence of every channel. Pure: no I/O.
 
+This module states the rules; the store applies the same rules in SQL (the ``paper_code`` view,
+``store/schema/0009_readme_roles.sql``) so that they scale to every paper, and
+``tests/store/test_paper_code.py`` checks that both give the same rows. Change both together.
+
 The rules (docs/roles.md says why):
 
 1. **Official evidence**: a link in the paper's title, abstract or arXiv comment; on the first
@@ -122,12 +126,12 @@ def assign(evidence: Iterable[Evidence], forks: frozenset[str] = frozenset()) ->
         roles = by_paper[paper]
         _demote_forks(roles, forks)
         supported = {r.repo for r in roles if own[(paper, r.repo)] and r.repo not in forks}
-        for repo in declared.get(paper, ()):
-            if supported and repo not in supported:
-                for row in roles:
-                    if row.repo == repo or row.repo in supported:
-                        row.conflict = True
-                        row.confidence = round(row.confidence * CONFLICT_FACTOR, 3)
+        unsupported = declared.get(paper, set()) - supported
+        if supported and unsupported:
+            for row in roles:
+                if row.repo in supported or row.repo in unsupported:
+                    row.conflict = True
+                    row.confidence = round(row.confidence * CONFLICT_FACTOR, 3)
         roles.sort(key=lambda r: (_RANK[r.role], -r.confidence, r.repo))
         out.extend(roles)
     return out

@@ -1,8 +1,8 @@
 -- title: Which channel finds papers' own code
 -- description: Per channel (abstract, comment, declared = Hugging Face githubRepo, fulltext,
 --   pages, readme), how many papers it supports an official repository for, and for how many
---   it is the only channel that does ("alone"): what each channel adds. From paper_code, which
---   `harvester follow` rebuilds; rules in docs/roles.md.
+--   it is the only channel that does ("alone"): what each channel adds. From the paper_code
+--   view; rules in docs/roles.md.
 -- param: since = '1900-01-01'   Only papers published on or after this date.
 SET VARIABLE since = COALESCE(getvariable('since'), DATE '1900-01-01');
 

@@ -167,7 +167,8 @@ def test_dry_run_counts_readmes_and_searches(gh: FakeGitHub, tmp_path: Path) -> 
     lines = plan_text(store, settings(gh), search=True)
     assert lines[0].startswith("readme: 4 READMEs to read")
     assert (
-        "reverse search: 2 papers, one search request each" in lines[1]
+        # (2503.00329 has official code already, its declared repository: 2505.22222 is left)
+        "reverse search: 1 paper, one search request each" in lines[1]
         and "/30 a minute" in lines[1]
     )
     assert gh.requests - before == 2  # two free /rate_limit probes, nothing else

@@ -114,7 +114,8 @@ class SearchPlan:
             return "reverse search: no paper to search for"
         source = "now" if self.budget_known else "assumed"
         return (
-            f"reverse search: {self.papers} papers, one search request each (a second, by "
+            f"reverse search: {self.papers} paper{'' if self.papers == 1 else 's'}, one search "
+            "request each (a second, by "
             f"title, when the id finds nothing); search budget "
             f"{self.remaining}/{self.limit} a minute {source}; expected time "
             f"{human(self.seconds)} (plus one README request per repository found)"

@@ -2,11 +2,10 @@
 
 Functions of a ``Database`` (the ``Store``): each opens its own reader or write transaction, so
 the channel in ``harvester/readmes.py`` stays free of SQL. What a README cites is stored
-(``readme_citations``, ``readme_checks``), never the README. ``refresh_paper_code`` rebuilds
-``paper_code`` from every channel's evidence with the rules of ``harvester/roles.py``.
+(``readme_citations``, ``readme_checks``), never the README. ``paper_code`` is a view (the rules
+of ``harvester/roles.py`` in SQL), so it is always current and nothing needs rebuilding.
 
-Columns other branches add (``mentions.locus`` in 0007, ``papers.doi`` in 0006) are read when the
-database has them, so this module works before and after those migrations.
+``papers.doi`` (schema 0006, another branch) is read when the database has it.
 """
 
 from __future__ import annotations
@@ -14,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import duckdb
 
@@ -172,68 +170,25 @@ def save_search(
         save_readmes(store, [r for _, r in found], now)
 
 
-def evidence(store: Database) -> tuple[list[roles.Evidence], dict[str, int], frozenset[str]]:
-    """Every channel's evidence, the repository id of each repository key, and the forks."""
+def paper_code_counts(store: Database) -> PaperCodeCounts:
+    """How many rows ``paper_code`` has, how many official, for how many papers, in conflict."""
     with store.reader() as con:
-        return _evidence(con)
+        row = con.execute(_SQL["paper_code_counts"]).fetchone()
+    assert row is not None
+    return PaperCodeCounts(*(int(v) for v in row))
 
 
-def _evidence(
-    con: duckdb.DuckDBPyConnection,
-) -> tuple[list[roles.Evidence], dict[str, int], frozenset[str]]:
-    locus = "m.locus" if _has_column(con, "mentions", "locus") else "m.source_field"
-    rows = con.execute(
-        "SELECT m.paper_id, coalesce(r.full_name_lower, m.repo_name), r.repo_id, "
-        f"m.source_field, {locus} "
-        "FROM mentions m LEFT JOIN repo_names n ON n.repo_name = m.repo_name "
-        "LEFT JOIN repos r ON r.repo_id = n.repo_id WHERE m.kind = 'repo'"
-    ).fetchall()
-    items: list[roles.Evidence] = []
-    ids: dict[str, int] = {}
-    for paper_id, repo, repo_id, field, where in rows:
-        items.append(roles.Evidence(paper_id, repo, roles.channel_of(field), where))
-        if repo_id is not None:
-            ids[repo] = int(repo_id)
-    for paper_id, repo, repo_id, how, total in con.execute(_SQL["evidence_readmes"]).fetchall():
-        items.append(roles.Evidence(paper_id, repo, "readme", how, int(total)))
-        ids[repo] = int(repo_id)
-    forks = frozenset(str(r[0]) for r in con.execute(_SQL["forks"]).fetchall())
-    return items, ids, forks
-
-
-def refresh_paper_code(store: Database, now: dt.datetime) -> PaperCodeCounts:
-    """Rebuild ``paper_code`` from the evidence of every channel (one transaction)."""
-    with store.transaction() as con:
-        items, ids, forks = _evidence(con)
-        rows = _rows(roles.assign(items, forks), ids, now)
-        con.execute(_SQL["clear_paper_code"])
-        bulk.append(con, "paper_code", rows)
-    official = [r for r in rows if r[3] == "official"]
-    return PaperCodeCounts(
-        rows=len(rows),
-        official=len(official),
-        papers_with_official=len({r[0] for r in official}),
-        conflicts=sum(1 for r in rows if r[7]),
-    )
-
-
-def _rows(assigned: Iterable[roles.Role], ids: dict[str, int], now: dt.datetime) -> list[Any]:
-    out: list[Any] = []
-    rank: dict[str, int] = {}
-    for role in assigned:
-        rank[role.paper_id] = rank.get(role.paper_id, 0) + 1
-        out.append(
-            (
-                role.paper_id,
-                role.repo,
-                ids.get(role.repo),
-                role.role,
-                role.confidence,
-                role.channels,
-                role.official_channels,
-                role.conflict,
-                rank[role.paper_id],
-                now,
-            )
-        )
-    return out
+def evidence(store: Database) -> tuple[list[roles.Evidence], frozenset[str]]:
+    """Every channel's evidence as ``roles.Evidence`` and the forks' names: the input of
+    ``roles.assign``, the rules in Python that the ``paper_code`` view states in SQL (for
+    checking one against the other, and for tools that want the rules outside the database)."""
+    with store.reader() as con:
+        rows = con.execute(_SQL["evidence_mentions"]).fetchall()
+        items = [
+            roles.Evidence(paper_id, repo, roles.channel_of(field), locus)
+            for paper_id, repo, field, locus in rows
+        ]
+        for paper_id, repo, how, total in con.execute(_SQL["evidence_readmes"]).fetchall():
+            items.append(roles.Evidence(paper_id, repo, "readme", how, int(total)))
+        forks = frozenset(str(r[0]) for r in con.execute(_SQL["forks"]).fetchall())
+    return items, forks

@@ -59,8 +59,18 @@ INSERT INTO readme_searches VALUES ($paper_id, $now, $hits, $confirmed)
 ON CONFLICT (paper_id) DO UPDATE SET searched_at = EXCLUDED.searched_at, hits = EXCLUDED.hits,
     confirmed = EXCLUDED.confirmed;
 
+-- name: evidence_mentions
+-- Mentions of repositories as evidence: (paper, repository key, source_field, locus), the
+-- repository key being its current lowercase name once resolved (as in the paper_code view).
+SELECT m.paper_id, coalesce(r.full_name_lower, m.repo_name), m.source_field,
+       coalesce(m.locus, m.source_field)
+FROM mentions m
+LEFT JOIN repo_names n ON n.repo_name = m.repo_name
+LEFT JOIN repos r ON r.repo_id = n.repo_id
+WHERE m.kind = 'repo';
+
 -- name: evidence_readmes
-SELECT c.paper_id, r.full_name_lower, c.repo_id, c.how, c.cited_papers_total
+SELECT c.paper_id, r.full_name_lower, c.how, c.cited_papers_total
 FROM readme_citations c
 JOIN repos r ON r.repo_id = c.repo_id
 JOIN papers p ON p.paper_id = c.paper_id;
@@ -68,8 +78,10 @@ JOIN papers p ON p.paper_id = c.paper_id;
 -- name: forks
 SELECT full_name_lower FROM repos WHERE is_fork;
 
--- name: clear_paper_code
-DELETE FROM paper_code;
+-- name: paper_code_counts
+SELECT count(*), count(*) FILTER (WHERE role = 'official'),
+       count(DISTINCT paper_id) FILTER (WHERE role = 'official'), count(*) FILTER (WHERE conflict)
+FROM paper_code;
 
 -- name: pending_names
 -- The names of repositories found by reverse search (as sql/papers.sql does for any mention).
