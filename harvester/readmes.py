@@ -230,27 +230,33 @@ def _search_one(
 
 
 def plan_text(
-    store: Database, github: GitHubSettings, *, search: bool, limit: int | None = None
+    store: Database,
+    github: GitHubSettings,
+    *,
+    search: bool,
+    stale_before: dt.datetime | None = None,
+    limit: int | None = None,
 ) -> list[str]:
     """The ``--dry-run`` lines: READMEs to read (core budget) and papers to search for (search
-    budget), with the waits the budgets imply. Asks GitHub only for ``/rate_limit`` (free)."""
+    budget), with the waits the budgets imply. Read-only; asks GitHub only for ``/rate_limit``
+    (free)."""
     at = utcnow()
-    readmes = len(store_roles.repos_to_check(store, None, limit))
+    readmes, papers = store_roles.plan_counts(store, stale_before)
+    if limit is not None:
+        readmes = min(readmes, limit)
     rate, latency = probe_budget(github, "core")
+    estimate = plan(readmes, graphql=False, batch_size=1, rate=rate, latency=latency, now=at)
+    lines = ["readme: " + estimate.describe().replace("names to fetch", "READMEs to read")]
+    if not search:
+        return lines
+    if papers is None:
+        lines.append("reverse search: counted once the database has the readme tables (0009)")
+        return lines
+    wanted = papers if limit is None else min(papers, limit)
+    search_rate, latency = probe_budget(github, "search")
     authed = github.token is not None
-    lines = [
-        "readme: "
-        + plan(readmes, graphql=False, batch_size=1, rate=rate, latency=latency, now=at)
-        .describe()
-        .replace("names to fetch", "READMEs to read")
-    ]
-    if search:
-        papers = store_roles.count_to_search(store)
-        if limit is not None:
-            papers = min(papers, limit)
-        search_rate, latency = probe_budget(github, "search")
-        estimate = search_plan(papers, authed=authed, rate=search_rate, latency=latency, now=at)
-        lines.append(estimate.describe())
+    found = search_plan(wanted, authed=authed, rate=search_rate, latency=latency, now=at)
+    lines.append(found.describe())
     return lines
 
 

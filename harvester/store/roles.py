@@ -123,12 +123,21 @@ def papers_to_search(store: Database, limit: int | None = None) -> list[tuple[st
     return [(str(p), t) for p, t in rows]
 
 
-def count_to_search(store: Database) -> int:
+def plan_counts(store: Database, stale_before: dt.datetime | None = None) -> tuple[int, int | None]:
+    """(READMEs to read, papers to search) for ``--dry-run``: read-only, so it neither writes
+    nor migrates. Papers is None for a file from before schema 0009 (it has no roles yet)."""
     if not store.path.exists():
-        return 0
-    with store.transaction() as con:
-        row = con.execute(_SQL["count_to_search"]).fetchone()
-    return int(row[0]) if row else 0
+        return 0, 0
+    with store.reader() as con:
+        row = con.execute(_SQL["has_table"], {"table": "readme_checks"}).fetchone()
+        if not (row and row[0]):
+            count = con.execute(_SQL["count_resolved_repos"]).fetchone()
+            return (int(count[0]) if count else 0), None
+        readmes = con.execute(
+            _SQL["count_repos_to_check"], {"stale_before": stale_before}
+        ).fetchone()
+        papers = con.execute(_SQL["count_to_search"]).fetchone()
+    return (int(readmes[0]) if readmes else 0), (int(papers[0]) if papers else 0)
 
 
 def save_search(

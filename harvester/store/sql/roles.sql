@@ -17,6 +17,25 @@ WHERE (c.repo_id IS NULL OR c.checked_at < $stale_before::TIMESTAMPTZ)
 ORDER BY c.checked_at NULLS FIRST, r.repo_id
 LIMIT $limit;
 
+-- name: has_table
+SELECT count(*) FROM information_schema.tables
+WHERE table_schema = 'main' AND table_name = $table;
+
+-- name: count_repos_to_check
+-- As repos_to_check, counted (for --dry-run).
+SELECT count(*)
+FROM repos r
+LEFT JOIN readme_checks c ON c.repo_id = r.repo_id
+WHERE (c.repo_id IS NULL OR c.checked_at < $stale_before::TIMESTAMPTZ)
+  AND EXISTS (SELECT 1 FROM repo_names n
+              WHERE n.repo_id = r.repo_id AND n.status IN ('ok', 'renamed'));
+
+-- name: count_resolved_repos
+-- A file from before schema 0009: every resolved repository's README is still to read.
+SELECT count(*) FROM repos r
+WHERE EXISTS (SELECT 1 FROM repo_names n
+              WHERE n.repo_id = r.repo_id AND n.status IN ('ok', 'renamed'));
+
 -- name: mentioning_papers
 -- The papers that mention each of $repo_ids (through any name that resolves to it).
 SELECT DISTINCT n.repo_id, m.paper_id
