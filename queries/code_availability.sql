@@ -1,7 +1,9 @@
 -- title: Code availability over time
 -- description: Per period of publication, how many papers link at least one GitHub repository
 --   (in their text or Hugging Face githubRepo), and how many of those repositories exist on
---   GitHub today. Papers without a publication date are counted under their listing date;
+--   GitHub today; how many have official code by every channel (paper_code, docs/roles.md)
+--   beside those whose title or abstract links a repository (the old abstract-only figure).
+--   Papers without a publication date are counted under their listing date;
 --   periods without papers are listed with 0, so the rows draw a time line as they are.
 -- param: grain = 'month' [day|week|month|year]   Period: day, week, month or year.
 -- param: since = '1900-01-01'   Only papers published on or after this date.
@@ -20,7 +22,11 @@ WITH paper_code AS (
             AS links_repo,
         EXISTS (SELECT 1 FROM repo_mentions v
                 WHERE v.paper_id = p.paper_id AND v.status IN ('ok', 'renamed'))
-            AS has_live_repo
+            AS has_live_repo,
+        EXISTS (SELECT 1 FROM main.paper_code o
+                WHERE o.paper_id = p.paper_id AND o.role = 'official') AS has_official,
+        EXISTS (SELECT 1 FROM mentions m WHERE m.paper_id = p.paper_id AND m.kind = 'repo'
+                AND m.source_field IN ('title', 'abstract'))            AS in_abstract
     FROM papers p
     WHERE coalesce(p.published_at, p.listed_on) >= getvariable('since')::DATE
       AND (getvariable('category') = ''
@@ -42,7 +48,12 @@ SELECT
           / nullif(count(c.paper_id), 0), 1)              AS pct_with_repo,
     count(c.paper_id) FILTER (WHERE c.has_live_repo)      AS with_live_repo,
     round(100.0 * count(c.paper_id) FILTER (WHERE c.has_live_repo)
-          / nullif(count(c.paper_id), 0), 1)              AS pct_live
+          / nullif(count(c.paper_id), 0), 1)              AS pct_live,
+    count(c.paper_id) FILTER (WHERE c.has_official)       AS with_official_code,
+    round(100.0 * count(c.paper_id) FILTER (WHERE c.has_official)
+          / nullif(count(c.paper_id), 0), 1)              AS pct_official,
+    round(100.0 * count(c.paper_id) FILTER (WHERE c.in_abstract)
+          / nullif(count(c.paper_id), 0), 1)              AS pct_abstract_only
 FROM periods t
 LEFT JOIN paper_code c ON c.period = t.period
 GROUP BY t.period

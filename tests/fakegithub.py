@@ -5,6 +5,13 @@ parts of GitHub's REST and GraphQL APIs that harvester uses::
 
     GET  /repos/{owner}/{name}     GET /repositories/{id}     GET /rate_limit
     POST /graphql                  aliased ``repository(owner:, name:)`` fields and ``rateLimit``
+    GET  /repos/{owner}/{name}/readme   GET /search/repositories?q="TEXT" in:readme
+
+READMEs come from ``set_readme``; repository search finds the quoted phrase in them (its words
+in order; case, punctuation and HTML tags ignored), with its own budget
+(``x-ratelimit-resource: search``: ``search_limit`` requests, 30 with a token and 10 without by
+default, per ``search_reset_after`` = 60 s). Forks are left out of search results, as GitHub
+does unless asked.
 
 and the same under the GitHub Enterprise Server layout (``/api/v3/...``, ``POST /api/graphql``).
 
@@ -51,6 +58,7 @@ import sys
 import threading
 import time
 import traceback
+import urllib.parse
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from http import HTTPStatus
@@ -791,6 +799,7 @@ class _Request(NamedTuple):
     host: str  # the Host header: links and redirects point back at what the client used
     auth: str  # "none" | "ok" | "bad"
     rid: str  # X-GitHub-Request-Id
+    query: str = ""  # the query string, undecoded (repository search reads it)
 
 
 class _Budget:
@@ -908,6 +917,11 @@ class FakeGitHub:
         self._core = _Budget("core", rest_limit, now)
         self._core_anon = _Budget("core", min(60, rest_limit), now)
         self._graphql = _Budget("graphql", graphql_limit, now)
+        # READMEs and repository search (issue 12)
+        self.readmes: dict[str, str] = {}  # lower-case owner/name -> README text
+        self.search_reset_after = 60.0
+        self._search = _Budget("search", 30, now)
+        self._search_anon = _Budget("search", 10, now)
         self._lock = threading.Lock()
         self._rng = random.Random(seed)
         self._stopping = threading.Event()
@@ -1087,9 +1101,10 @@ class FakeGitHub:
         (for tests that record the client's waits instead of sleeping)."""
         with self._lock:
             now = time.time()
-            for budget in (self._core, self._core_anon, self._graphql):
+            for budget in (self._core, self._core_anon, self._graphql, self._search):
                 budget.window_start = now
                 budget.used = 0
+            self._search_anon.window_start, self._search_anon.used = now, 0
 
     @property
     def graphql_rate_limited(self) -> bool:
@@ -1104,6 +1119,109 @@ class FakeGitHub:
         with self._lock:
             self._graphql.window_start = time.time()
             self._graphql.used = self._graphql.limit if value else 0
+
+    # ------------------------------------------------------------------ READMEs and search
+
+    def set_readme(self, full_name: str, text: str | None) -> None:
+        """Give a repository a README (None: take it away)."""
+        key = full_name.lower()
+        with self._lock:
+            if text is None:
+                self.readmes.pop(key, None)
+            else:
+                self.readmes[key] = text
+
+    @property
+    def search_limit(self) -> int:
+        return self._search.limit
+
+    @search_limit.setter
+    def search_limit(self, value: int) -> None:
+        """The search budget per window with a token (without one: a third of it, at least 1)."""
+        with self._lock:
+            self._search.limit = value
+            self._search_anon.limit = max(1, value // 3)
+
+    def _search_budget(self, authed: bool) -> _Budget:
+        return self._search if authed else self._search_anon
+
+    def _readme_or_search(self, req: _Request, path: str, core: _Budget) -> _Response | None:
+        """GET /repos/{o}/{n}/readme and GET /search/repositories; None for any other path.
+        A README spends ``core`` (when it is spent, None lets the caller answer the 403)."""
+        parts = path.split("/")
+        if req.method == "GET" and path == "/search/repositories":
+            return self._search_response(req)
+        if not (req.method == "GET" and len(parts) == 5 and parts[1] == "repos"):
+            return None
+        if parts[4] != "readme" or core.remaining <= 0:
+            return None
+        core.spend(1)
+        kind, rec = (
+            self._lookup(parts[2], parts[3])
+            if is_valid_name(parts[2], parts[3])
+            else (
+                "missing",
+                None,
+            )
+        )
+        text = self.readmes.get(rec["full_name"].lower()) if kind == "ok" else None
+        if text is None:
+            body = {"message": "Not Found", "documentation_url": _DOCS_REST, "status": "404"}
+            return self._json(404, body, core, req)
+        accept = req.headers.get("Accept") or ""
+        if "raw" in accept:
+            headers = [
+                ("Content-Type", "text/plain; charset=utf-8"),
+                *core.headers(self.reset_after),
+            ]
+            headers.append(("X-GitHub-Request-Id", req.rid))
+            return _Response(200, headers, text.encode("utf-8"))
+        content = base64.b64encode(text.encode("utf-8")).decode("ascii")
+        obj = {
+            "name": "README.md",
+            "path": "README.md",
+            "type": "file",
+            "encoding": "base64",
+            "content": content,
+            "size": len(text.encode("utf-8")),
+        }
+        return self._json(200, obj, core, req)
+
+    def _search_response(self, req: _Request) -> _Response:
+        budget = self._search_budget(req.auth == "ok")
+        budget.roll(time.time(), self.search_reset_after)
+        headers = [_JSON_TYPE, *budget.headers(self.search_reset_after), _MEDIA_V3]
+        headers.append(("X-GitHub-Request-Id", req.rid))
+        if budget.remaining <= 0:
+            body = {
+                "message": "API rate limit exceeded for user ID 1. If you reach out to GitHub "
+                f"Support for help, please include the request ID {req.rid}.",
+                "documentation_url": _DOCS_PRIMARY,
+            }
+            return _Response(403, headers, _dumps(body))
+        budget.spend(1)
+        headers = [_JSON_TYPE, *budget.headers(self.search_reset_after), _MEDIA_V3]
+        headers.append(("X-GitHub-Request-Id", req.rid))
+        params = urllib.parse.parse_qs(req.query)
+        q = (params.get("q") or [""])[0]
+        per_page = int((params.get("per_page") or ["30"])[0] or 30)
+        quoted = re.fullmatch(r'"([^"]+)"\s+in:readme', q.strip())
+        if quoted is None:
+            body = {"message": "Validation Failed", "errors": [{"code": "invalid"}]}
+            return _Response(422, headers, _dumps(body))
+        needle = _search_words(quoted.group(1))
+        found = [
+            self.repos[key]
+            for key, text in sorted(self.readmes.items())
+            if needle in _search_words(text) and key in self.repos and not self.repos[key]["fork"]
+        ]
+        api = f"http://{req.host}"
+        items = [
+            {**_rest_repo(rec, api, "https://github.com", req.auth == "ok"), "score": 1.0}
+            for rec in found[:per_page]
+        ]
+        obj = {"total_count": len(found), "incomplete_results": False, "items": items}
+        return _Response(200, headers, _dumps(obj))
 
     # ------------------------------------------------------------------ lookups (lock held)
 
@@ -1171,7 +1289,7 @@ class FakeGitHub:
     # ------------------------------------------------------------------ requests
 
     def _dispatch(
-        self, method: str, path: str, headers: _Headers, body: bytes, host: str
+        self, method: str, path: str, headers: _Headers, body: bytes, host: str, *, query: str = ""
     ) -> tuple[str, _Response | None]:
         """Decide one request: ("respond" | "hang" | "truncate" | "reset", response)."""
         graphql = path in {"/graphql", "/api/graphql"}
@@ -1193,7 +1311,7 @@ class FakeGitHub:
             else:
                 budget, media = (self._core if auth == "ok" else self._core_anon), _MEDIA_V3
             rid = f"FAKE:{self.seed:04X}:{self.requests:08X}"
-            req = _Request(method, path, headers, body, host, auth, rid)
+            req = _Request(method, path, headers, body, host, auth, rid, query)
             if self.secondary_every > 0 and self.requests % self.secondary_every == 0:
                 self.faults["secondary"] += 1
                 return "respond", self._secondary(budget, req)
@@ -1256,6 +1374,9 @@ class FakeGitHub:
             return self._json(401, body, budget, req)
         if method == "GET" and path == "/rate_limit":
             return self._json(200, self._rate_limit_json(auth == "ok"), budget, req)
+        routed = self._readme_or_search(req, path, budget)
+        if routed is not None:
+            return routed
         if budget.remaining <= 0:
             who = f"user ID {USER_ID}" if auth == "ok" else "127.0.0.1"
             message = f"API rate limit exceeded for {who}."
@@ -1338,7 +1459,7 @@ class FakeGitHub:
         core = (self._core if authed else self._core_anon).as_json(reset_after)
         resources = {
             "core": core,
-            "search": fixed(30 if authed else 10),
+            "search": self._search_budget(authed).as_json(self.search_reset_after),
             "graphql": self._graphql.as_json(reset_after) if authed else fixed(0),
             "integration_manifest": fixed(5000),
             "source_import": fixed(100),
@@ -1459,6 +1580,11 @@ class FakeGitHub:
         return None
 
 
+def _search_words(text: str) -> str:
+    """Text as search matches a quoted phrase: lowercase words, punctuation and markup ignored."""
+    return " " + " ".join(re.sub(r"<[^>]*>|[^0-9a-z<]+|<", " ", text.lower()).split()) + " "
+
+
 def _etag_matches(if_none_match: str | None, etag: str) -> bool:
     if not if_none_match:
         return False
@@ -1556,10 +1682,10 @@ class _Handler(BaseHTTPRequestHandler):
         waited = 0.0
         try:
             body = self._read_body()
-            path = self.path.split("?", 1)[0]
+            path, _, query = self.path.partition("?")
             host = self.headers.get("Host") or f"{fake.host}:{fake.port}"
             try:
-                action, resp = fake._dispatch(method, path, self.headers, body, host)
+                action, resp = fake._dispatch(method, path, self.headers, body, host, query=query)
             except Exception:
                 with fake._lock:
                     fake.errors.append(traceback.format_exc())

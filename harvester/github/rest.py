@@ -50,10 +50,19 @@ class RestClient:
             seconds_between_writes=None,
         )
 
-    def get(self, path: str, headers: dict[str, str] | None = None) -> Reply:
+    def get(
+        self,
+        path: str,
+        headers: dict[str, str] | None = None,
+        params: dict[str, str | int] | None = None,
+        *,
+        raw: bool = False,
+    ) -> Reply:
+        """GET ``path``; ``raw``: a 200's body is kept as text (``payload`` is a str), for
+        ``Accept: application/vnd.github.raw`` (a README as it is)."""
         try:
             status, resp_headers, body = self._gh.requester.requestJson(
-                "GET", path, headers=headers
+                "GET", path, parameters=params, headers=headers
             )
         except RuntimeError as exc:  # PyGithub refuses a redirect to another host or scheme
             said = str(exc).split(", please")[0][:160]  # "... redirected from host A to B"
@@ -68,6 +77,8 @@ class RestClient:
         lowered = {str(k).lower(): str(v) for k, v in resp_headers.items()}
         if 300 <= int(status) < 400 and int(status) != 304:  # (PyGithub followed what it may)
             raise redirect_refused(self.base_url, int(status), lowered.get("location"))
+        if raw and int(status) == 200:
+            return Reply(200, lowered, body or "")
         return Reply(int(status), lowered, decode_json(body or "", int(status)))
 
     def get_repo(self, name: str, etag: str | None = None) -> Reply:

@@ -19,6 +19,7 @@ GROUPS = (
     "repos",
     "read",
     "documents",
+    "roles",
 )  # sql/<group>.sql, used by harvester/store/<group>.py
 PACKAGE = Path(harvester.store.__file__).parent
 

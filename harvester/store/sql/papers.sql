@@ -16,14 +16,15 @@ JOIN papers p ON p.paper_id = s.paper_id;
 SELECT count(*) FROM stage_known;
 
 -- name: insert_mentions_of_new_papers
-INSERT INTO mentions
+-- BY NAME: columns a later schema adds (mentions.locus, 0009) stay null until written.
+INSERT INTO mentions BY NAME
 SELECT s.* FROM stage_mentions s
 WHERE s.paper_id NOT IN (SELECT paper_id FROM stage_known);
 
 -- name: insert_new_mentions_of_known_papers
 -- Compared only with the stored mentions of the batch's known papers: every join builds on the
 -- batch's side, so memory does not grow with the table.
-INSERT INTO mentions
+INSERT INTO mentions BY NAME
 SELECT s.* FROM stage_mentions s
 JOIN stage_known k ON k.paper_id = s.paper_id
 WHERE NOT EXISTS (
