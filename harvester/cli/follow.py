@@ -3,6 +3,7 @@ project page); and ``harvest ... --follow CHANNELS``, which follows the papers a
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 from pathlib import Path
@@ -11,13 +12,14 @@ from typing import Annotated
 import typer
 
 from harvester import follow as following
+from harvester import readmes
 from harvester.cli.app import app, command_line, guard, note
 from harvester.cli.app import open_store as _open_store
-from harvester.cli.options import DAY, DbOption, day
+from harvester.cli.options import DAY, DbOption, GitHubOptions, day, github_options
 from harvester.cli.progress import RichReporter
 from harvester.config import DEFAULT_DB, api_root, parse_duration
 from harvester.errors import StoreError
-from harvester.follow import FollowOptions, parse_channels
+from harvester.follow import FollowOptions, github_channels, parse_channels
 from harvester.follow.fulltext import DEFAULT_URL as FULLTEXT_URL
 from harvester.follow.hf import DEFAULT_URL as HF_URL
 from harvester.store import Store
@@ -47,10 +49,22 @@ class FollowProgress(RichReporter):
 def run(store: Store, options: FollowOptions, dry_run: bool = False) -> None:
     if dry_run:
         typer.echo(f"dry run: {following.plan(store, options).describe()}")
+        if options.github is not None and github_channels.wanted(options):
+            for line in readmes.plan_text(
+                store, options.github, search="search" in options.channels, limit=options.limit
+            ):
+                typer.echo(f"dry run: {line}")
         return
     reporter = FollowProgress()
     with reporter.running():
-        summary = following.follow(store, options, args=command_line(), reporter=reporter)
+        summary = following.follow(
+            store,
+            options,
+            args=command_line(),
+            reporter=reporter,
+            github_reporter=reporter,
+            sleep=reporter.sleep,
+        )
     for run_id in summary.job.recovered_runs:
         note(f"run {run_id} had been left 'running' by a process that died; marked interrupted")
     typer.echo(summary.describe())
@@ -79,11 +93,18 @@ def follow_new(store: Store, run_id: int, channels: tuple[str, ...] | None) -> N
 
 
 @app.command("follow")
+@github_options(no_stats=False, dry_run=False)
 def follow_command(
     db: DbOption = Path(DEFAULT_DB),
     channel: Annotated[
-        str, typer.Option("--channel", help="Channels to follow, comma-separated, in this order.")
-    ] = ",".join(following.CHANNELS),
+        str,
+        typer.Option(
+            "--channel",
+            help="Channels, comma-separated: hf, fulltext, pages (the default); readme (the "
+            "README back-links of resolved repositories) and search (GitHub repository search "
+            "for papers still without official code) ask GitHub.",
+        ),
+    ] = ",".join(following.DEFAULT_CHANNELS),
     everything: Annotated[
         bool,
         typer.Option(
@@ -128,8 +149,11 @@ def follow_command(
             "--hf-url", envvar="HARVESTER_HF_URL", help="Hugging Face root (ROOT/api/papers/ID)."
         ),
     ] = HF_URL,
+    *,
+    github: GitHubOptions,
 ) -> None:
-    """Follow stored papers to their HF records, full texts and project pages; store the links.
+    """Follow stored papers to their HF records, full texts and project pages (and, asked for,
+    the READMEs of their repositories and GitHub search); store the links.
 
     Each link keeps where it sits (locus) and its sentence or anchor text (context); every
     document is recorded in the documents table, so a rerun resumes and skips what it has."""
@@ -146,6 +170,8 @@ def follow_command(
             fulltext_url=api_root(fulltext_url, "--fulltext-url"),
             hf_url=api_root(hf_url, "--hf-url"),
         )
+        if github_channels.wanted(options):
+            options = dataclasses.replace(options, github=github.settings(), engine=github.engine())
         store = _open_store(db)
         if not store.path.exists():
             raise StoreError(f"no database at {store.path}; run `harvester harvest` first")

@@ -9,15 +9,23 @@ from pathlib import Path
 from harvester.errors import UsageError
 from harvester.follow import fulltext, hf
 from harvester.follow.guard import Resolver
+from harvester.github.client import GitHubSettings
+from harvester.github.engine import EngineOptions
 from harvester.sources.ids import normalize_arxiv_id
 from harvester.store.documents import FollowPaper
 
-CHANNELS = ("hf", "fulltext", "pages")
+CHANNELS = ("hf", "fulltext", "pages", "readme", "search")
+# The web channels run by default; ``readme`` (read the README of every resolved repository for
+# back-links) and ``search`` (GitHub repository search for papers still without official code)
+# spend GitHub budget and run when asked for.
+DEFAULT_CHANNELS = ("hf", "fulltext", "pages")
+GITHUB_CHANNELS = frozenset({"readme", "search"})
 DEFAULT_REFETCH = "30d"
 
 
 def parse_channels(text: str) -> tuple[str, ...]:
-    """``hf,fulltext,pages`` (any subset, any order) -> the channels in their running order."""
+    """``hf,fulltext,pages,readme,search`` (any subset, any order) -> the channels in their
+    running order."""
     given = {part.strip() for part in text.split(",") if part.strip()}
     unknown = sorted(given - set(CHANNELS))
     if unknown or not given:
@@ -34,7 +42,7 @@ def is_arxiv(paper: FollowPaper) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class FollowOptions:
-    channels: tuple[str, ...] = CHANNELS
+    channels: tuple[str, ...] = DEFAULT_CHANNELS
     everything: bool = False  # --all: also papers with an author-declared repository
     since: dt.date | None = None
     limit: int | None = None
@@ -46,3 +54,5 @@ class FollowOptions:
     run_id: int | None = None  # only the papers this run stored first (harvest --follow)
     resolver: Resolver | None = None  # host -> addresses (tests: no DNS)
     contact: str | None = None
+    github: GitHubSettings | None = None  # for the readme and search channels
+    engine: EngineOptions | None = None

@@ -21,10 +21,11 @@ from itertools import islice
 from typing import Protocol
 
 from harvester import harvest
-from harvester.follow import fulltext, hf, pages
+from harvester.follow import fulltext, github_channels, hf, pages
 from harvester.follow.common import Fetched, keep
 from harvester.follow.guard import AddressGuard, RobotsRules, both
 from harvester.follow.options import FollowOptions, is_arxiv
+from harvester.github.budget import Reporter
 from harvester.models import Paper
 from harvester.store import Store
 from harvester.store.documents import Done, FollowPaper
@@ -55,6 +56,7 @@ class FollowSummary:
     documents: Counter[str] = field(default_factory=Counter)  # channel -> documents fetched
     skipped: int = 0  # settled by an earlier run within --refetch-after
     problems: Counter[str] = field(default_factory=Counter)  # why -> documents not read
+    github: str = ""  # what the readme/search channels did (github_channels.describe)
 
     def describe(self) -> str:
         fetched = ", ".join(f"{n} {c}" for c, n in sorted(self.documents.items()))
@@ -67,6 +69,8 @@ class FollowSummary:
             why = ", ".join(f"{n} {w}" for w, n in sorted(self.problems.items()))
             parts.append(f"not read: {why}")
         parts.append(f"{self.job.new_mentions} new repository mentions")
+        if self.github:
+            parts.append(self.github)
         return "; ".join(parts)
 
 
@@ -214,6 +218,8 @@ def follow(
     *,
     args: str,
     reporter: FollowReporter | None = None,
+    github_reporter: Reporter | None = None,
+    sleep: Callable[[float], None] = time.sleep,
 ) -> FollowSummary:
     """Follow the papers ``options`` select, as a recorded job (runs row, job lock)."""
     summary = FollowSummary()
@@ -255,6 +261,11 @@ def follow(
                 job.requests = sum(
                     c.requests for c in (clients.hf, clients.fulltext, clients.pages)
                 )
+        if github_channels.wanted(options):
+            gh = github_channels.run(store, options, run_id, github_reporter, sleep)
+            summary.github = github_channels.describe(gh)
+            job.requests += gh.requests
+            job.stopped = gh.stopped
 
     summary.job = harvest.run_job(store, "follow", args, body)
     return summary
