@@ -43,9 +43,12 @@ def extract(
         rows: list[tuple[Any, ...]] = []
         out = sys.stdout
         for paper in read_inputs(sources, input_format):
+            mentions = links.mentions_for(paper)
+            if not mentions:  # most papers: nothing to render
+                continue
             found = [
                 (m.paper_id, m.repo, m.source_field, m.url, m.kind, m.locus, m.context)
-                for m in links.mentions_for(paper)
+                for m in mentions
             ]
             if fmt == "jsonl":
                 out.write(render(COLUMNS, found, "jsonl"))

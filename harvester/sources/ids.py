@@ -68,6 +68,15 @@ def _valid(m: re.Match[str]) -> str | None:
 
 def normalize_arxiv_id(value: str) -> str | None:
     """The arXiv id (no version) that ``value`` spells, or None if it is not one."""
+    if len(value) in (9, 10) and value[4] == "." and value.isascii():
+        # The usual spelling, a bare new-style id (every id field of the arXiv snapshot since
+        # 2007): checked without the regex, which cost as much as building the paper.
+        yymm, num = value[:4], value[5:]
+        if yymm.isdigit() and num.isdigit():
+            month = int(yymm)
+            if not 1 <= month % 100 <= 12 or month < 704:
+                return None
+            return value if len(num) == (4 if month < 1501 else 5) else None
     m = _FULL.fullmatch(value)
     return _valid(m) if m else None
 

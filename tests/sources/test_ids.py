@@ -108,3 +108,27 @@ def test_id_functions_never_raise(text: str) -> None:
     normalize_arxiv_id(text)
     find_arxiv_id(text)
     assert title_id(text).startswith("title:")
+
+
+def _by_regex(value: str) -> str | None:
+    """normalize_arxiv_id without its fast path for bare new-style ids."""
+    from harvester.sources import ids
+
+    m = ids._FULL.fullmatch(value)
+    return ids._valid(m) if m else None
+
+
+@given(
+    st.from_regex(r"\A[0-9]{4}\.[0-9]{4,5}\Z")
+    | st.text(alphabet="0123456789.v ", min_size=9, max_size=10)
+)
+def test_fast_path_agrees_with_the_regex(value: str) -> None:
+    assert normalize_arxiv_id(value) == _by_regex(value)
+
+
+@pytest.mark.parametrize(
+    "value", ["0703.0001", "1412.12345", "1501.1234", "1513.12345", "0000.0000", "25a0.12345"]
+)
+def test_fast_path_refuses_what_the_regex_refuses(value: str) -> None:
+    assert normalize_arxiv_id(value) is None
+    assert _by_regex(value) is None
