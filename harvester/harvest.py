@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -22,15 +21,14 @@ from harvester.errors import HarvesterError, Interrupted, UsageError
 from harvester.github.budget import Reporter
 from harvester.github.client import GitHubSettings, make_engine
 from harvester.github.engine import Engine, EngineOptions
-from harvester.models import Outcome, Paper, Status
+from harvester.models import Paper, Status
+from harvester.outcomes import OutcomeSink
 from harvester.store import JobLock, SaveCounts, Store
 from harvester.store.store import WRITE_ROW_GROUP
 
 # Papers per committed batch: one writer row group (see harvester.store.store), so a batch of new
 # papers fills whole row groups and the checkpoint at its commit rewrites nothing older.
 PAPER_BATCH = WRITE_ROW_GROUP
-FLUSH_OUTCOMES = 500
-FLUSH_SECONDS = 1.0
 
 
 class HarvestReporter(Reporter, Protocol):
@@ -68,60 +66,6 @@ class Summary:
         if self.stopped or self.all_failed or (self.pending and not self.stats_skipped):
             return "partial"
         return "ok"
-
-
-class _OutcomeSink:
-    """Commits outcomes every ``FLUSH_OUTCOMES`` or ``FLUSH_SECONDS``, on a writer thread.
-
-    The write (a DuckDB transaction, ~100 ms with opening and closing the file) overlaps the
-    next requests instead of stalling them; one write is in flight at a time, and ``close``
-    writes the rest and waits, also on Ctrl-C, so nothing fetched is dropped.
-    """
-
-    def __init__(self, store: Store, run_id: int, engine: Engine, summary: Summary) -> None:
-        self.store = store
-        self.run_id = run_id
-        self.engine = engine
-        self.summary = summary
-        self.buffer: list[Outcome] = []
-        self.last = time.monotonic()
-        self.requests_handed = 0
-        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="harvester-store")
-        self._pending: Future[None] | None = None
-
-    def __call__(self, outcomes: list[Outcome]) -> None:
-        self.buffer.extend(outcomes)
-        if len(self.buffer) >= FLUSH_OUTCOMES or time.monotonic() - self.last >= FLUSH_SECONDS:
-            self._hand_off()
-
-    def _hand_off(self) -> None:
-        batch, self.buffer = self.buffer, []
-        requests = self.engine.requests - self.requests_handed
-        self.requests_handed += requests
-        self._wait()  # the previous write first: its error surfaces here
-        if batch or requests:
-            self._pending = self._writer.submit(self._write, batch, requests)
-        self.last = time.monotonic()
-
-    def _write(self, batch: list[Outcome], requests: int) -> None:
-        fetched = self.store.save_outcomes(batch, self.run_id, requests)
-        self.summary.fetched += fetched
-        self.summary.outcomes.update(
-            "unchanged" if o.not_modified else str(o.status) for o in batch
-        )
-
-    def _wait(self) -> None:
-        pending, self._pending = self._pending, None
-        if pending is not None:
-            pending.result()
-
-    def close(self) -> None:
-        """Write what is buffered and wait for it (also when unwinding from an error)."""
-        try:
-            self._hand_off()
-            self._wait()
-        finally:
-            self._writer.shutdown(wait=True)
 
 
 def _batches(papers: Iterable[Paper], size: int) -> Iterator[list[Paper]]:
@@ -180,7 +124,8 @@ def fetch(
     use_etags: bool = False,
 ) -> None:
     summary.to_fetch = len(names)
-    sink = _OutcomeSink(store, run_id, engine, summary)
+    sink = OutcomeSink(store, run_id, engine, summary)
+    engine.readme_hook = sink.readme  # READMEs the stats batch read: back-links at no cost
     etags = store.etags_for(names) if use_etags and engine.graphql is None else {}
     try:
         report = engine.run(names, sink, etags)

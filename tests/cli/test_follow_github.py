@@ -54,3 +54,22 @@ def test_follow_readme_channel_is_named_in_a_bad_channel_error(cli: Cli, tmp_pat
     assert out.code == 2
     assert "readme" in out.stderr and "search" in out.stderr
     assert len(out.stderr.strip().splitlines()) == 1
+
+
+def test_harvest_checks_the_readmes_its_stats_batch_read(cli: Cli, tmp_path: Path) -> None:
+    # The GraphQL stats batch reads README.md beside the stats; its back-links are stored at once
+    # and `follow --channel readme` then has nothing left to ask for that repository.
+    cli.fake.add_repo("tiger/abc")
+    cli.fake.set_readme("tiger/abc", f"# {ABC}\n[paper](https://arxiv.org/abs/2503.00329v2)")
+    papers = tmp_path / "p.jsonl"
+    papers.write_text(
+        json.dumps({"id": "2503.00329", "title": ABC, "comment": "github.com/tiger/abc"}) + "\n"
+    )
+    assert cli("harvest", str(papers)).code == 0
+    assert cli.rows("SELECT paper_id, how FROM readme_citations") != []
+    assert {r[0] for r in cli.rows("SELECT paper_id FROM readme_citations")} == {"2503.00329"}
+    requests = cli.fake.requests
+    out = cli("follow", "--channel", "readme")
+    assert out.code == 0, out.stderr
+    assert "READMEs read" not in out.stdout  # nothing left to read
+    assert cli.fake.requests - requests <= 1  # at most the free /rate_limit probe

@@ -1,0 +1,285 @@
+"""Every shipped report on a database of all of arXiv: 2.7M papers, 300k repositories, 3 snapshots.
+
+Builds (once; reruns reuse it) a database in the store's real schema — created by the store's
+own migrations (``Store.ensure``), then filled with DuckDB SQL, not through the CLI — shaped like
+a harvest of the arXiv metadata snapshot followed by two ``refresh`` runs:
+
+- papers: 2.7M, arXiv ids 0704.00000 .. 2512.xxxxx spread over the months, titles, abstracts of
+  ~1 kB (each one distinct: a drawn pool of generated abstracts with a per-paper opening
+  sentence), comments on 70%; about 3% of the abstracts announce code without linking it ("code
+  will be released", "available on GitHub", "available at https://...") in the words real
+  abstracts use;
+- mentions: ~15% of the papers (as many as 300k repositories take) link a repository
+  (abstract, comment, some also Hugging Face's githubRepo, which then names another repository
+  for one in five of them), a fifth of those links going to ~5,000 popular repositories; 2%
+  link only an ``owner.github.io`` page;
+- repo_names: every cited name, 90% ok, 3% renamed, 4% not found, 1% blocked, 0.5% error, the
+  rest pending; repos: the 300k repositories they resolve to, log-spread stars;
+- repo_snapshots: 3 per repository (a harvest and two refreshes, 30 days apart), stars growing.
+
+Then times every report in ``queries/`` the way ``harvester report NAME`` runs it (the library's
+report runner, ``Store.query`` on a read-only connection, every core: the median of 3 runs, wall
+seconds, and the process CPU seconds beside them), and the slowest one through the CLI itself
+(``python -m harvester report NAME``, output to a file: process start and import included).
+
+    python benchmarks/reports_at_scale.py [--papers 2700000] [--repos 300000] [--cache DIR]
+                                          [--rebuild] [--only NAME ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import duckdb
+from _common import ROOT, machine
+from _corpus import Generator
+
+from harvester import reports
+from harvester.store import Store
+
+GOAL_S = 1.0
+POOL = 20_000
+POPULAR = 5_000
+PROMISES = (
+    " The code will be released upon acceptance.",
+    " Our code and models will be made publicly available.",
+    " We will release our code and the benchmark.",
+    " The implementation is available on GitHub.",
+    " Code is available at https://anonymous.4open.science/r/review-{k}.",
+    " The source code is available at our project page https://example.org/p{k}.",
+    " Code: github.com/lab{k}",
+)
+
+
+def _pool(seed: int = 5) -> list[tuple[int, str]]:
+    """Generated abstracts (no links: links are written where the mentions say so)."""
+    gen = Generator(seed, link_rate=0.0)
+    rng = random.Random(seed)
+    rows = []
+    for k in range(POOL):
+        text = gen.abstract(rng.randint(600, 1400))[0]
+        if k % 33 == 0:  # ~3%: a promise of code without a repository link
+            text += PROMISES[(k // 33) % len(PROMISES)].format(k=k)
+        rows.append((k, text))
+    return rows
+
+
+BUILD = """
+CREATE TEMP TABLE ids AS
+SELECT i,
+       -- 225 months from 2007-04 to 2025-12, 12,000 papers a month
+       (DATE '2007-04-01' + to_months((i // 12000)::INTEGER))::DATE
+           + (i % 28)::INTEGER AS published,
+       strftime(DATE '2007-04-01' + to_months((i // 12000)::INTEGER), '%y%m')
+           || '.' || lpad((i % 12000)::VARCHAR, 5, '0') AS paper_id,
+       hash(i * 7919) % 1000 AS roll
+FROM range($papers) r(i);
+
+INSERT INTO runs (run_id, command, args, started_at, finished_at, status, papers)
+VALUES (1, 'harvest', 'arxiv-metadata-oai-snapshot.json', TIMESTAMPTZ '2026-01-01 00:00:00+00',
+        TIMESTAMPTZ '2026-01-01 02:00:00+00', 'ok', $papers),
+       (2, 'refresh', '', TIMESTAMPTZ '2026-01-31 00:00:00+00',
+        TIMESTAMPTZ '2026-01-31 01:00:00+00', 'ok', 0),
+       (3, 'refresh', '', TIMESTAMPTZ '2026-03-02 00:00:00+00',
+        TIMESTAMPTZ '2026-03-02 01:00:00+00', 'ok', 0);
+
+-- the linking papers (12%) and the name each links: a fifth go to the popular repositories
+CREATE TEMP TABLE links AS
+SELECT i, paper_id, roll,
+       CASE WHEN hash(i * 31) % 5 = 0
+            THEN ((hash(i * 131) % $popular) * (hash(i * 137) % $popular) // $popular)::BIGINT
+            ELSE $popular + row_number() OVER (ORDER BY i) END AS name_no
+FROM ids WHERE roll < $share;
+
+CREATE TEMP TABLE names AS
+SELECT name_no,
+       'owner' || (name_no % 97000) || '/repo-' || name_no AS repo_name,
+       CASE WHEN h < 900 THEN 'ok' WHEN h < 930 THEN 'renamed' WHEN h < 970 THEN 'not_found'
+            WHEN h < 980 THEN 'blocked' WHEN h < 985 THEN 'error' ELSE 'pending' END AS status
+FROM (SELECT DISTINCT name_no, hash(name_no * 17) % 1000 AS h FROM links);
+
+INSERT INTO papers (paper_id, source, title, abstract, comment, published_at, url, first_run_id,
+                    harvested_at)
+SELECT d.paper_id, 'arxiv_snapshot',
+       'On problem ' || d.i || ' of ' || split_part(p.abstract, ' ', 3) || ' learning',
+       'We study case ' || d.i || '. ' || p.abstract
+           || CASE WHEN l.name_no IS NOT NULL AND d.roll % 3 <> 0
+                   THEN ' Code: https://github.com/' || n.repo_name || '.' ELSE '' END
+           || CASE WHEN d.roll >= 980
+                   THEN ' Project page: https://owner' || (d.i % 5000) || '.github.io/p' || d.i
+                   ELSE '' END,
+       CASE WHEN d.roll % 10 < 7 THEN (5 + d.roll % 30) || ' pages, ' || (d.roll % 12)
+            || ' figures' || CASE WHEN l.name_no IS NOT NULL AND d.roll % 3 = 0
+                                  THEN '. Code at https://github.com/' || n.repo_name
+                                  ELSE '' END END,
+       d.published, 'https://arxiv.org/abs/' || d.paper_id, 1, TIMESTAMPTZ '2026-01-01 01:00:00+00'
+FROM ids d
+JOIN pool p ON p.k = hash(d.i) % $pool
+LEFT JOIN links l ON l.i = d.i
+LEFT JOIN names n ON n.name_no = l.name_no;
+
+INSERT INTO mentions (paper_id, repo_name, source_field, kind, repo, url, first_run_id)
+SELECT l.paper_id, n.repo_name, CASE WHEN l.roll % 3 = 0 THEN 'comment' ELSE 'abstract' END,
+       'repo', n.repo_name, 'https://github.com/' || n.repo_name, 1
+FROM links l JOIN names n USING (name_no);
+
+-- Hugging Face githubRepo on a quarter of the linking papers; one in five names another repo
+INSERT INTO mentions (paper_id, repo_name, source_field, kind, repo, url, first_run_id)
+SELECT l.paper_id, n.repo_name, 'hf_github_repo', 'repo', n.repo_name,
+       'https://github.com/' || n.repo_name, 1
+FROM links l
+JOIN names n ON n.name_no = CASE WHEN l.roll % 20 = 1 THEN (l.name_no * 7) % $popular
+                                 ELSE l.name_no END
+WHERE l.roll % 4 = 1;
+
+INSERT INTO mentions (paper_id, repo_name, source_field, kind, repo, url, first_run_id)
+SELECT paper_id, 'owner' || (i % 5000) || '/p' || i, 'abstract', 'pages',
+       'owner' || (i % 5000) || '/p' || i, 'https://owner' || (i % 5000) || '.github.io/p' || i, 1
+FROM ids WHERE roll >= 980;
+
+-- repositories: every ok or renamed name resolves to one (a renamed one's current name differs
+-- from the name as cited); the rest resolve to nothing
+INSERT INTO repo_names (repo_name, repo_id, status, checked_at, detail, attempts, first_seen_at)
+SELECT repo_name,
+       CASE WHEN status IN ('ok', 'renamed') THEN 1000000 + name_no END,
+       status,
+       CASE WHEN status <> 'pending' THEN TIMESTAMPTZ '2026-03-02 00:30:00+00' END,
+       CASE WHEN status = 'renamed' THEN 'now at another name'
+            WHEN status = 'blocked' THEN 'DMCA' END,
+       CASE WHEN status = 'pending' THEN 0 ELSE 1 END,
+       TIMESTAMPTZ '2026-01-01 01:00:00+00'
+FROM names;
+
+INSERT INTO repos (repo_id, full_name, stars, forks, watchers, open_issues, language, license,
+                   topics, description, homepage, created_at, pushed_at, updated_at, archived,
+                   is_fork, etag, fetched_at)
+SELECT 1000000 + name_no,
+       replace(repo_name, 'owner', 'Owner') || CASE WHEN status = 'renamed' THEN '-v2' ELSE '' END,
+       s, s // 7, s // 20, s // 50,
+       ['Python', 'C++', 'Jupyter Notebook', 'MATLAB', 'R', 'Julia', 'Rust', NULL][1 + h % 8],
+       ['MIT', 'Apache-2.0', 'BSD-3-Clause', 'GPL-3.0', NULL][1 + h % 5],
+       ['deep-learning', 'pytorch'], 'A repository', NULL,
+       TIMESTAMPTZ '2008-01-01 00:00:00+00' + to_days((h * 7 % 6500)::INTEGER),
+       TIMESTAMPTZ '2026-03-01 00:00:00+00' - to_days((h % 1500)::INTEGER),
+       TIMESTAMPTZ '2026-03-01 00:00:00+00', h % 20 = 0, false, NULL,
+       TIMESTAMPTZ '2026-03-02 00:30:00+00'
+FROM (SELECT name_no, repo_name, status, (hash(name_no * 3) % 1000000)::BIGINT AS h,
+             floor(exp((hash(name_no * 5) % 10000) / 1000.0))::INTEGER AS s
+      FROM names WHERE status IN ('ok', 'renamed'));
+
+INSERT INTO repo_snapshots (repo_id, run_id, fetched_at, stars, forks, open_issues, pushed_at,
+                            archived)
+SELECT r.repo_id, k.run_id, k.taken, (r.stars * k.share)::INTEGER, r.forks, r.open_issues,
+       r.pushed_at, r.archived
+FROM repos r,
+     (VALUES (1, TIMESTAMPTZ '2026-01-01 01:30:00+00', 0.8),
+             (2, TIMESTAMPTZ '2026-01-31 00:30:00+00', 0.9),
+             (3, TIMESTAMPTZ '2026-03-02 00:30:00+00', 1.0)) k(run_id, taken, share);
+"""
+
+
+def build(path: Path, papers: int, repos: int) -> None:
+    """The database, via the store's migrations, then filled in SQL (a few minutes for 2.7M)."""
+    Store(path).ensure()  # the real schema: every migration the store ships
+    con = duckdb.connect(str(path))
+    try:
+        con.execute("CREATE TEMP TABLE pool (k INTEGER, abstract VARCHAR)")
+        appender = con.appender("pool")
+        appender.append_rows(_pool())
+        appender.flush()
+        share = _link_share(papers, repos)
+        values = {"papers": papers, "pool": POOL, "popular": POPULAR, "share": share}
+        for statement in duckdb.extract_statements(BUILD):
+            con.execute(statement, {k: v for k, v in values.items() if f"${k}" in statement.query})
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+
+
+def _link_share(papers: int, repos: int) -> int:
+    """Per mille of papers that link a repository, so that ~``repos`` of their names resolve."""
+    return max(1, min(979, round((repos / 0.9 - POPULAR) / 0.8 / papers * 1000)))
+
+
+def _time_library(store: Store, report: reports.Report, runs: int) -> tuple[float, float, int]:
+    walls, cpus, rows = [], [], 0
+    for _ in range(runs):
+        wall, cpu = time.perf_counter(), time.process_time()
+        result = store.query([report.sql], report.bind({}))
+        walls.append(time.perf_counter() - wall)
+        cpus.append(time.process_time() - cpu)
+        rows = len(result.rows)
+    return statistics.median(walls), statistics.median(cpus), rows
+
+
+def _time_cli(path: Path, name: str, runs: int) -> float:
+    walls = []
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / f"{name}.csv"  # new, then this command's own output: no --force needed
+        for _ in range(runs):
+            argv = [sys.executable, "-m", "harvester", "report", name, "--db", str(path)]
+            start = time.perf_counter()
+            subprocess.run([*argv, "--format", "csv", "-o", str(out)], check=True, cwd=ROOT)
+            walls.append(time.perf_counter() - start)
+    return statistics.median(walls)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--papers", type=int, default=2_700_000)
+    parser.add_argument("--repos", type=int, default=300_000)
+    parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()))
+    parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--only", nargs="*", help="time only these reports")
+    args = parser.parse_args()
+    print(machine())
+    path = args.cache / f"harvester-reports-{args.papers}-{args.repos}.duckdb"
+    if args.rebuild or not path.exists():
+        path.unlink(missing_ok=True)
+        started = time.perf_counter()
+        partial = path.with_suffix(".building")  # renamed once complete: never reuse a failed build
+        partial.unlink(missing_ok=True)
+        build(partial, args.papers, args.repos)
+        partial.rename(path)
+        print(f"built {path} in {time.perf_counter() - started:.0f} s")
+    else:
+        print(f"reusing {path} (--rebuild to make it again)")
+    store = Store(path)
+    counts = store.query(
+        [
+            "SELECT (SELECT count(*) FROM papers), (SELECT count(*) FROM mentions), "
+            "(SELECT count(*) FROM repo_names), (SELECT count(*) FROM repos), "
+            "(SELECT count(*) FROM repo_snapshots)"
+        ]
+    ).rows[0]
+    print(
+        f"{counts[0]:,} papers, {counts[1]:,} mentions, {counts[2]:,} names, {counts[3]:,} "
+        f"repositories, {counts[4]:,} snapshots; file {path.stat().st_size / 1e9:.2f} GB"
+    )
+    chosen = [r for r in reports.list_reports() if not args.only or r.name in args.only]
+    print(f"{'report':<26}{'wall s':>8}{'CPU s':>8}{'rows':>9}   (median of {args.runs})")
+    timed = []
+    for report in chosen:
+        wall, cpu, rows = _time_library(store, report, args.runs)
+        timed.append((wall, report.name))
+        verdict = "" if wall < GOAL_S else f"   over {GOAL_S:.0f} s"
+        print(f"{report.name:<26}{wall:8.2f}{cpu:8.2f}{rows:9,}{verdict}", flush=True)
+    slowest_wall, slowest = max(timed)
+    over = sum(1 for wall, _ in timed if wall >= GOAL_S)
+    cli = _time_cli(path, slowest, args.runs)
+    print(
+        f"slowest: {slowest} {slowest_wall:.2f} s (library), {cli:.2f} s through the CLI "
+        f"(process start included); {len(timed) - over} of {len(timed)} under {GOAL_S:.0f} s"
+    )
+
+
+if __name__ == "__main__":
+    main()
