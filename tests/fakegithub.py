@@ -1123,13 +1123,19 @@ class FakeGitHub:
     # ------------------------------------------------------------------ READMEs and search
 
     def set_readme(self, full_name: str, text: str | None) -> None:
-        """Give a repository a README (None: take it away)."""
+        """Give a repository a README (None: take it away), served by REST (``/readme``) and, for
+        a repository added with ``add_repo``, as its root ``README.md`` in GraphQL too."""
         key = full_name.lower()
         with self._lock:
             if text is None:
                 self.readmes.pop(key, None)
             else:
                 self.readmes[key] = text
+            rec = self.repos.get(key)
+            if rec is None:
+                return
+            files = {k: v for k, v in rec["files"].items() if k != "README.md"}
+            rec["files"] = files if text is None else files | {"README.md": text}
 
     @property
     def search_limit(self) -> int:

@@ -67,6 +67,13 @@ def settings(gh: FakeGitHub) -> GitHubSettings:
     return GitHubSettings(ApiUrls(gh.url, gh.graphql_url), Secret("test-token"))
 
 
+def rest_only(gh: FakeGitHub) -> GitHubSettings:
+    """No token: the stats come over REST, which reads no README, so the readme channel is what
+    these tests exercise (a token's GraphQL batch reads README.md itself: see
+    tests/cli/test_follow_github.py)."""
+    return GitHubSettings(ApiUrls(gh.url, gh.graphql_url), None)
+
+
 def papers() -> list[Paper]:
     return [
         Paper(
@@ -89,7 +96,7 @@ def roles(store: Store) -> dict[tuple[str, str], tuple[Any, ...]]:
 
 def test_readmes_and_reverse_search_give_roles(gh: FakeGitHub, tmp_path: Path) -> None:
     store = Store(tmp_path / "h.duckdb")
-    harvest.harvest(store, papers(), args="test", github=settings(gh))
+    harvest.harvest(store, papers(), args="test", github=rest_only(gh))
     report = follow_readmes(store, settings(gh), options=EngineOptions(max_wait=5))
     assert report.checked == 4 and report.stopped is None
     got = roles(store)
@@ -152,7 +159,7 @@ def test_a_search_budget_beyond_max_wait_stops_cleanly(gh: FakeGitHub, tmp_path:
 def test_readmes_without_a_token_and_missing_readmes(gh: FakeGitHub, tmp_path: Path) -> None:
     store = Store(tmp_path / "h.duckdb")
     gh.set_readme("tiger/abc", None)
-    harvest.harvest(store, papers(), args="test", github=settings(gh))
+    harvest.harvest(store, papers(), args="test", github=rest_only(gh))
     anonymous = GitHubSettings(ApiUrls(gh.url, gh.graphql_url), None)
     report = follow_readmes(store, anonymous)
     assert report.missing == 1 and report.checked == 4
@@ -162,7 +169,7 @@ def test_readmes_without_a_token_and_missing_readmes(gh: FakeGitHub, tmp_path: P
 
 def test_dry_run_counts_readmes_and_searches(gh: FakeGitHub, tmp_path: Path) -> None:
     store = Store(tmp_path / "h.duckdb")
-    harvest.harvest(store, papers(), args="test", github=settings(gh))
+    harvest.harvest(store, papers(), args="test", github=rest_only(gh))
     before = gh.requests
     lines = plan_text(store, settings(gh), search=True)
     assert lines[0].startswith("readme: 4 READMEs to read")
@@ -237,7 +244,7 @@ def test_reports_show_official_code_channels_and_conflicts(gh: FakeGitHub, tmp_p
 
 def test_readme_texts_from_elsewhere_are_recorded(gh: FakeGitHub, tmp_path: Path) -> None:
     store = Store(tmp_path / "h.duckdb")
-    harvest.harvest(store, papers(), args="test", github=settings(gh))
+    harvest.harvest(store, papers(), args="test", github=rest_only(gh))
     ids = dict(store.query(["SELECT full_name_lower, repo_id FROM repos"]).rows)
     before = gh.requests
     report = record_readmes(
