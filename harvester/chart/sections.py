@@ -36,12 +36,16 @@ def dashboard_html(
     papers = sum(num(r["papers"]) for r in availability)
     with_link = sum(num(r["with_repo_link"]) for r in availability)
     with_live = sum(num(r["with_live_repo"]) for r in availability)
+    official = sum(num(r["with_official_code"]) for r in availability)
+    in_abstract = sum(num(r["pct_abstract_only"]) * num(r["papers"]) / 100 for r in availability)
     names = sum(num(r["names"]) for r in links)
     ok = sum(num(r["names"]) for r in links if r["status"] in ("ok", "renamed"))
     repos = sum(num(r["repos"]) for r in stars)
     cards = [
         ("papers with a date", fmt_int(papers)),
         ("link a repository", pct(with_link, papers)),
+        ("have their own code (official)", pct(official, papers)),
+        ("link one in the abstract alone", pct(round(in_abstract), papers)),
         ("repository names resolve", pct(ok, names)),
         ("repositories with stats", fmt_int(repos)),
     ]
@@ -56,7 +60,10 @@ def dashboard_html(
             "Code availability over time",
             f"Papers per {grain} of publication; of those, how many link a GitHub repository, "
             "and how many of those repositories exist on GitHub today. Overall: "
-            f"{pct(with_link, papers)} link one, {pct(with_live, papers)} link a live one.",
+            f"{pct(with_link, papers)} link one, {pct(with_live, papers)} link a live one; "
+            f"{pct(official, papers)} have their own (official) code by every channel "
+            f"(docs/roles.md), against {pct(round(in_abstract), papers)} found from the title "
+            "or abstract alone.",
             columns_over_time(
                 AVAILABILITY,
                 periods,
@@ -64,6 +71,7 @@ def dashboard_html(
                     ("papers", "#C7D3E0", [r["papers"] for r in availability]),
                     ("link a repository", SKY, [r["with_repo_link"] for r in availability]),
                     ("repository is live", BLUE, [r["with_live_repo"] for r in availability]),
+                    ("official code", "#1B4F8A", [r["with_official_code"] for r in availability]),
                 ],
                 unit="papers",
             ),

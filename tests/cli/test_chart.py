@@ -178,6 +178,7 @@ def test_a_database_without_stats_draws_empty_charts(cli: Cli, tmp_path: Path) -
         ("papers", "2025-01-01", 1.0),
         ("link a repository", "2025-01-01", 1.0),
         ("repository is live", "2025-01-01", 0.0),
+        ("official code", "2025-01-01", 1.0),  # linked from its own abstract (docs/roles.md)
     ]
     assert marks.charts["links"] == [(None, "pending", 1.0)]
     text = page.read_text("utf-8")
