@@ -250,7 +250,7 @@ def plan_text(
     if not search:
         return lines
     if papers is None:
-        lines.append("reverse search: counted once the database has the readme tables (0009)")
+        lines.append("reverse search: counted once the database has the readme tables (0008)")
         return lines
     wanted = papers if limit is None else min(papers, limit)
     search_rate, latency = probe_budget(github, "search")

@@ -1,4 +1,4 @@
-"""README back-links, reverse-search results and ``paper_code`` (schema 0009).
+"""README back-links, reverse-search results and ``paper_code`` (schema 0008).
 
 Functions of a ``Database`` (the ``Store``): each opens its own reader or write transaction, so
 the channel in ``harvester/readmes.py`` stays free of SQL. What a README cites is stored
@@ -55,7 +55,7 @@ def repos_to_check(
     """(repo_id, full_name) of resolved repositories whose README is not checked (or stale)."""
     if not store.path.exists():
         return []
-    with store.transaction() as con:  # a writer: an older file gains the 0009 tables first
+    with store.transaction() as con:  # a writer: an older file gains the 0008 tables first
         params = {"stale_before": stale_before, "limit": limit}
         return [
             (int(r[0]), str(r[1])) for r in con.execute(_SQL["repos_to_check"], params).fetchall()
@@ -125,7 +125,7 @@ def papers_to_search(store: Database, limit: int | None = None) -> list[tuple[st
 
 def plan_counts(store: Database, stale_before: dt.datetime | None = None) -> tuple[int, int | None]:
     """(READMEs to read, papers to search) for ``--dry-run``: read-only, so it neither writes
-    nor migrates. Papers is None for a file from before schema 0009 (it has no roles yet)."""
+    nor migrates. Papers is None for a file from before schema 0008 (it has no roles yet)."""
     if not store.path.exists():
         return 0, 0
     with store.reader() as con:

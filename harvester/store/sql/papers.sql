@@ -16,7 +16,7 @@ JOIN papers p ON p.paper_id = s.paper_id;
 SELECT count(*) FROM stage_known;
 
 -- name: insert_mentions_of_new_papers
--- BY NAME: columns a later schema adds (mentions.locus, 0009) stay null until written.
+-- BY NAME: columns a later schema adds (mentions.locus, 0008) stay null until written.
 INSERT INTO mentions BY NAME
 SELECT s.* FROM stage_mentions s
 WHERE s.paper_id NOT IN (SELECT paper_id FROM stage_known);

@@ -1,4 +1,4 @@
--- README back-links, reverse search and paper_code (harvester/store/roles.py, schema 0009).
+-- README back-links, reverse search and paper_code (harvester/store/roles.py, schema 0008).
 -- `-- name:` starts a statement; parameters are named ($now).
 
 -- name: has_column
@@ -31,7 +31,7 @@ WHERE (c.repo_id IS NULL OR c.checked_at < $stale_before::TIMESTAMPTZ)
               WHERE n.repo_id = r.repo_id AND n.status IN ('ok', 'renamed'));
 
 -- name: count_resolved_repos
--- A file from before schema 0009: every resolved repository's README is still to read.
+-- A file from before schema 0008: every resolved repository's README is still to read.
 SELECT count(*) FROM repos r
 WHERE EXISTS (SELECT 1 FROM repo_names n
               WHERE n.repo_id = r.repo_id AND n.status IN ('ok', 'renamed'));

@@ -1,4 +1,4 @@
--- harvester schema, version 9: README back-links, reverse search, and a role per paper x repository
+-- harvester schema, version 8: README back-links, reverse search, and a role per paper x repository
 -- (issue 12). What a README cites is stored, never the README itself: rechecking a README
 -- replaces its rows. paper_code is a view over every channel's evidence, always current.
 
