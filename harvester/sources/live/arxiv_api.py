@@ -33,6 +33,7 @@ from harvester import web
 from harvester.errors import InputError, SourceError, UsageError
 from harvester.models import Paper
 from harvester.sources.files import atom
+from harvester.sources.live.base import LiveSource
 from harvester.web import Clock, Policy, PoliteClient, WaitHook
 
 DEFAULT_URL = "https://export.arxiv.org"
@@ -83,7 +84,7 @@ class ArxivQuery:
         return f"({query}) AND submittedDate:[{low:%Y%m%d}0000 TO {high:%Y%m%d}2359]"
 
 
-class ArxivSource:
+class ArxivSource(LiveSource):
     """Reads one ``ArxivQuery``; use as a context manager so the connection is closed."""
 
     source = SOURCE
@@ -194,15 +195,6 @@ class ArxivSource:
             f"arXiv query matches {total:,} papers, but the API serves at most {QUERY_CAP:,} "
             f"per query: {hint}, or cap the run with --max N"
         )
-
-    def close(self) -> None:
-        self.client.close()
-
-    def __enter__(self) -> ArxivSource:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
 
 
 def _refusal(status: int, reason: str, body: bytes) -> str:

@@ -36,6 +36,7 @@ from harvester import web
 from harvester.errors import InputError, SourceError, UsageError
 from harvester.models import Paper
 from harvester.sources.files import hf_daily
+from harvester.sources.live.base import LiveSource
 from harvester.web import Clock, Page, Policy, PoliteClient, WaitHook
 
 NAME = "Hugging Face API"
@@ -132,7 +133,7 @@ class HfQuery:
                 yield DAILY, {"date": day.isoformat()}, day
 
 
-class HfSource:
+class HfSource(LiveSource):
     """Reads one ``HfQuery``; use as a context manager so the connection is closed."""
 
     source = SOURCE
@@ -219,15 +220,6 @@ class HfSource:
         if day is None:
             return papers
         return [p if p.listed_on else dataclasses.replace(p, listed_on=day) for p in papers]
-
-    def close(self) -> None:
-        self.client.close()
-
-    def __enter__(self) -> HfSource:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
 
 
 def _is_week(text: str) -> bool:

@@ -36,6 +36,7 @@ from harvester import web
 from harvester.errors import InputError, SourceError, UsageError
 from harvester.models import Paper
 from harvester.sources.files import oai
+from harvester.sources.live.base import LiveSource
 from harvester.web import Clock, Policy, PoliteClient, WaitHook
 
 DEFAULT_URL = "https://oaipmh.arxiv.org/oai"
@@ -92,7 +93,7 @@ class Checkpoint:
     complete_list_size: int | None = None
 
 
-class OaiSource:
+class OaiSource(LiveSource):
     """Reads one ``OaiQuery`` (or resumes one from a saved token); a context manager."""
 
     source = SOURCE
@@ -212,15 +213,6 @@ class OaiSource:
         if exc.code == "badArgument":
             return f"arXiv OAI-PMH refused the request: {exc.message} (check --set/--from/--until)"
         return f"arXiv OAI-PMH refused the request: {exc}"
-
-    def close(self) -> None:
-        self.client.close()
-
-    def __enter__(self) -> OaiSource:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
 
 
 def _refusal(status: int, reason: str, body: bytes) -> str:
