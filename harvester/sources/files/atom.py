@@ -23,6 +23,7 @@ import xml.etree.ElementTree as ET
 
 from harvester.errors import InputError
 from harvester.models import Paper
+from harvester.sources.files import safexml
 from harvester.sources.ids import normalize_arxiv_id, title_id
 
 SOURCE = "arxiv"
@@ -40,14 +41,14 @@ class FeedError(InputError):
 
 def parse_feed(data: bytes) -> list[Paper]:
     """Every entry of an arXiv API Atom response as a Paper."""
-    root = _root(data)
+    root = safexml.parse(data, f"{{{NS['atom']}}}feed", "an Atom feed")
     papers = []
     for entry in root.iterfind("atom:entry", NS):
-        raw_id = _text(entry, "atom:id") or ""
+        raw_id = safexml.text(entry, "atom:id", NS) or ""
         if raw_id.startswith(ERROR_ID_PREFIX):
-            message = _text(entry, "atom:summary") or raw_id
+            message = safexml.text(entry, "atom:summary", NS) or raw_id
             raise FeedError(f"arXiv API error: {message}")
-        title = _text(entry, "atom:title")
+        title = safexml.text(entry, "atom:title", NS)
         primary = _primary(entry)
         arxiv_id = normalize_arxiv_id(raw_id)
         if arxiv_id is None and not title:
@@ -57,19 +58,19 @@ def parse_feed(data: bytes) -> list[Paper]:
                 paper_id=arxiv_id or title_id(title or ""),
                 source=SOURCE,
                 title=title,
-                abstract=_text(entry, "atom:summary"),
-                comment=_text(entry, "arxiv:comment"),
-                published_at=_date(_text(entry, "atom:published")),
+                abstract=safexml.text(entry, "atom:summary", NS),
+                comment=safexml.text(entry, "arxiv:comment", NS),
+                published_at=_date(safexml.text(entry, "atom:published", NS)),
                 url=_abs_link(entry) or (raw_id or None),
                 authors=tuple(
                     name
                     for author in entry.iterfind("atom:author", NS)
-                    if (name := _text(author, "atom:name"))
+                    if (name := safexml.text(author, "atom:name", NS))
                 ),
                 categories=_categories(entry, primary),
                 primary_category=primary,
-                doi=_text(entry, "arxiv:doi"),
-                journal_ref=_text(entry, "arxiv:journal_ref"),
+                doi=safexml.text(entry, "arxiv:doi", NS),
+                journal_ref=safexml.text(entry, "arxiv:journal_ref", NS),
             )
         )
     return papers
@@ -90,34 +91,14 @@ def _categories(entry: ET.Element, primary: str | None) -> tuple[str, ...]:
 
 def feed_totals(data: bytes) -> tuple[int, int, int]:
     """``(totalResults, startIndex, itemsPerPage)`` of an arXiv API response."""
-    root = _root(data)
+    root = safexml.parse(data, f"{{{NS['atom']}}}feed", "an Atom feed")
     values = []
     for name in ("totalResults", "startIndex", "itemsPerPage"):
-        text = _text(root, f"opensearch:{name}")
+        text = safexml.text(root, f"opensearch:{name}", NS)
         if text is None or not text.isdigit():
             raise InputError(f"feed has no valid opensearch:{name} (got {text!r})")
         values.append(int(text))
     return values[0], values[1], values[2]
-
-
-def _root(data: bytes) -> ET.Element:
-    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
-        raise InputError("XML with a DTD (<!DOCTYPE>/<!ENTITY>) is not accepted")
-    try:
-        root = ET.fromstring(data)  # noqa: S314 - DTDs refused above, so no entity expansion
-    except ET.ParseError as e:
-        line, column = e.position
-        raise InputError(f"not well-formed XML at line {line}, column {column + 1}") from None
-    if root.tag != f"{{{NS['atom']}}}feed":
-        raise InputError(f"XML is not an Atom feed (root element <{_local(root.tag)}>)")
-    return root
-
-
-def _text(element: ET.Element, path: str) -> str | None:
-    found = element.find(path, NS)
-    if found is None or found.text is None:
-        return None
-    return " ".join(found.text.split()) or None
 
 
 def _abs_link(entry: ET.Element) -> str | None:
@@ -134,7 +115,3 @@ def _date(value: str | None) -> dt.date | None:
         return dt.datetime.fromisoformat(value).date()
     except ValueError:
         raise InputError(f"feed entry has a malformed <published> date: {value!r}") from None
-
-
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]

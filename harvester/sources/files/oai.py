@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from harvester.errors import InputError
 from harvester.models import Paper
+from harvester.sources.files import safexml
 from harvester.sources.ids import choose_paper_id, normalize_arxiv_id
 
 SOURCE = "arxiv_oai"
@@ -55,7 +56,7 @@ class OaiPage:
 
 def parse_list_records(data: bytes) -> OaiPage:
     """One ``ListRecords`` response as an ``OaiPage``; OaiError for an OAI-PMH error."""
-    root = _root(data)
+    root = safexml.parse(data, f"{OAI}OAI-PMH", "an OAI-PMH response")
     error = root.find(f"{OAI}error")
     if error is not None:
         code = error.get("code") or "unknown"
@@ -71,7 +72,7 @@ def parse_list_records(data: bytes) -> OaiPage:
     for record in listing.iterfind(f"{OAI}record"):
         header = record.find(f"{OAI}header")
         if header is not None:
-            stamp = _date(_text(header, f"{OAI}datestamp"), "datestamp")
+            stamp = _date(safexml.text(header, f"{OAI}datestamp"), "datestamp")
             if stamp is not None and (newest is None or stamp > newest):
                 newest = stamp
             if header.get("status") == "deleted":
@@ -79,7 +80,7 @@ def parse_list_records(data: bytes) -> OaiPage:
                 continue
         meta = record.find(f"{OAI}metadata/{ARXIV}arXiv")
         if meta is None:
-            identifier = _text(header, f"{OAI}identifier") if header is not None else None
+            identifier = safexml.text(header, f"{OAI}identifier") if header is not None else None
             raise InputError(f"record {identifier!r} has no arXiv metadata (metadataPrefix=arXiv)")
         papers.append(paper_from_arxiv(meta))
     token_element = listing.find(f"{OAI}resumptionToken")
@@ -93,16 +94,18 @@ def parse_list_records(data: bytes) -> OaiPage:
 
 def paper_from_arxiv(meta: ET.Element) -> Paper:
     """One ``<arXiv>`` metadata element -> Paper."""
-    raw_id = _text(meta, f"{ARXIV}id")
-    title = _text(meta, f"{ARXIV}title")
+    raw_id = safexml.text(meta, f"{ARXIV}id")
+    title = safexml.text(meta, f"{ARXIV}title")
     arxiv_id = normalize_arxiv_id(raw_id) if raw_id else None
     paper_id = choose_paper_id(arxiv_id, title, raw_id, "oai")
     if paper_id is None:
         raise InputError("arXiv record has neither an id nor a title")
-    categories = tuple((_text(meta, f"{ARXIV}categories") or "").split())
+    categories = tuple((safexml.text(meta, f"{ARXIV}categories") or "").split())
     authors = []
     for author in meta.iterfind(f"{ARXIV}authors/{ARXIV}author"):
-        parts = (_text(author, f"{ARXIV}{name}") for name in ("forenames", "keyname", "suffix"))
+        parts = (
+            safexml.text(author, f"{ARXIV}{name}") for name in ("forenames", "keyname", "suffix")
+        )
         name = " ".join(part for part in parts if part)
         if name:
             authors.append(name)
@@ -110,37 +113,17 @@ def paper_from_arxiv(meta: ET.Element) -> Paper:
         paper_id=paper_id,
         source=SOURCE,
         title=title,
-        abstract=_text(meta, f"{ARXIV}abstract"),
-        comment=_text(meta, f"{ARXIV}comments"),
-        published_at=_date(_text(meta, f"{ARXIV}created"), "created"),
+        abstract=safexml.text(meta, f"{ARXIV}abstract"),
+        comment=safexml.text(meta, f"{ARXIV}comments"),
+        published_at=_date(safexml.text(meta, f"{ARXIV}created"), "created"),
         url=ABS_URL + arxiv_id if arxiv_id else None,
         authors=tuple(authors),
         categories=categories,
         primary_category=categories[0] if categories else None,
-        doi=_text(meta, f"{ARXIV}doi"),
-        journal_ref=_text(meta, f"{ARXIV}journal-ref"),
-        license=_text(meta, f"{ARXIV}license"),
+        doi=safexml.text(meta, f"{ARXIV}doi"),
+        journal_ref=safexml.text(meta, f"{ARXIV}journal-ref"),
+        license=safexml.text(meta, f"{ARXIV}license"),
     )
-
-
-def _root(data: bytes) -> ET.Element:
-    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
-        raise InputError("XML with a DTD (<!DOCTYPE>/<!ENTITY>) is not accepted")
-    try:
-        root = ET.fromstring(data)  # noqa: S314 - DTDs refused above, so no entity expansion
-    except ET.ParseError as e:
-        line, column = e.position
-        raise InputError(f"not well-formed XML at line {line}, column {column + 1}") from None
-    if root.tag != f"{OAI}OAI-PMH":
-        raise InputError(f"XML is not an OAI-PMH response (root <{root.tag.rsplit('}', 1)[-1]}>)")
-    return root
-
-
-def _text(element: ET.Element, path: str) -> str | None:
-    found = element.find(path)
-    if found is None or found.text is None:
-        return None
-    return " ".join(found.text.split()) or None
 
 
 def _date(value: str | None, field: str) -> dt.date | None:
