@@ -29,12 +29,11 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from harvester import web
 from harvester.errors import InputError, SourceError, UsageError
 from harvester.models import Paper
 from harvester.sources.files import atom
 from harvester.sources.live.base import LiveSource
-from harvester.web import Clock, Policy, PoliteClient, WaitHook
+from harvester.web import Clock, Policy, WaitHook
 
 DEFAULT_URL = "https://export.arxiv.org"
 PATH = "/api/query"
@@ -99,20 +98,20 @@ class ArxivSource(LiveSource):
         on_page: PageHook | None = None,
         contact: str | None = None,
     ) -> None:
-        """``contact`` (an e-mail address or URL) goes into ``User-Agent``; None reads
-        ``HARVESTER_CONTACT``."""
-        clock = clock if clock is not None else web.SYSTEM_CLOCK
-        self.query = query
-        self.today = clock.today()
-        if query.start is not None and query.start > (query.end or self.today):
-            raise UsageError(f"--from {query.start} is in the future (today is {self.today} UTC)")
-        self.client = PoliteClient(
-            "arXiv API", api_url, POLICY, clock=clock, on_wait=on_wait, contact=contact
+        super().__init__(
+            "arXiv API",
+            api_url,
+            POLICY,
+            start=query.start,
+            end=query.end,
+            clock=clock,
+            on_wait=on_wait,
+            contact=contact,
         )
+        self.query = query
         self.on_page = on_page
         self.newest: dt.date | None = None
         self.total: int | None = None  # papers matching (arXiv's totalResults)
-        self.read = 0
 
     @property
     def cursor_key(self) -> str:

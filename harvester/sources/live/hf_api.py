@@ -32,12 +32,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from harvester import web
 from harvester.errors import InputError, SourceError, UsageError
 from harvester.models import Paper
 from harvester.sources.files import hf_daily
 from harvester.sources.live.base import LiveSource
-from harvester.web import Clock, Page, Policy, PoliteClient, WaitHook
+from harvester.web import Clock, Page, Policy, WaitHook
 
 NAME = "Hugging Face API"
 DEFAULT_URL = "https://huggingface.co"
@@ -148,19 +147,19 @@ class HfSource(LiveSource):
         on_page: PageHook | None = None,
         contact: str | None = None,
     ) -> None:
-        """``contact`` (an e-mail address or URL) goes into ``User-Agent``; None reads
-        ``HARVESTER_CONTACT``."""
-        clock = clock if clock is not None else web.SYSTEM_CLOCK
-        self.query = query
-        self.today = clock.today()
-        if query.days is not None and query.days[1] is None and query.days[0] > self.today:
-            raise UsageError(f"--from {query.days[0]} is in the future (today is {self.today} UTC)")
-        self.client = PoliteClient(
-            NAME, api_url, POLICY, clock=clock, on_wait=on_wait, contact=contact
+        open_range = query.days is not None and query.days[1] is None  # --from without --to
+        super().__init__(
+            NAME,
+            api_url,
+            POLICY,
+            start=query.days[0] if query.days is not None and open_range else None,
+            clock=clock,
+            on_wait=on_wait,
+            contact=contact,
         )
+        self.query = query
         self.on_page = on_page
         self.newest: dt.date | None = None
-        self.read = 0
 
     @property
     def cursor_key(self) -> str | None:

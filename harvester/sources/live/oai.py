@@ -32,12 +32,11 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from harvester import web
 from harvester.errors import InputError, SourceError, UsageError
 from harvester.models import Paper
 from harvester.sources.files import oai
 from harvester.sources.live.base import LiveSource
-from harvester.web import Clock, Policy, PoliteClient, WaitHook
+from harvester.web import Clock, Policy, WaitHook
 
 DEFAULT_URL = "https://oaipmh.arxiv.org/oai"
 SOURCE = oai.SOURCE
@@ -109,20 +108,19 @@ class OaiSource(LiveSource):
         on_page: PageHook | None = None,
         contact: str | None = None,
     ) -> None:
-        """``contact`` (an e-mail address or URL) goes into ``User-Agent``; None reads
-        ``HARVESTER_CONTACT``."""
-        clock = clock if clock is not None else web.SYSTEM_CLOCK
+        super().__init__(
+            "arXiv OAI-PMH",
+            api_url,
+            POLICY,
+            start=query.start,  # a datestamp: after today is in the future whatever --until says
+            clock=clock,
+            on_wait=on_wait,
+            contact=contact,
+        )
         self.query = query
-        self.today = clock.today()
-        if query.start is not None and query.start > self.today:
-            raise UsageError(f"--from {query.start} is in the future (today is {self.today} UTC)")
         self.api_url = api_url
         self.resume_from = resume_from.strip() if resume_from else None
-        self.client = PoliteClient(
-            "arXiv OAI-PMH", api_url, POLICY, clock=clock, on_wait=on_wait, contact=contact
-        )
         self.on_page = on_page
-        self.read = 0  # papers yielded
         self.seen = 0  # records seen, deleted ones included
         self.total: int | None = None  # completeListSize, once arXiv says
         self.deleted = 0
