@@ -32,6 +32,7 @@ from dataclasses import dataclass
 
 from harvester.backoff import jittered, retry_after
 from harvester.errors import GitHubError
+from harvester.github import limits
 from harvester.github.budget import (
     MAX_REFUSALS,
     Budget,
@@ -44,7 +45,6 @@ from harvester.github.facts import query_cost
 from harvester.github.graphql import GraphQLClient
 from harvester.github.parse import (
     MAX_BATCH,
-    RATE_LIMIT_TYPES,
     ReadmeHook,
     build_query,
     outcome_from_rest,
@@ -243,41 +243,11 @@ class Engine:
                     continue
             return reply
 
-    def _limit_verdict(self, resource: str, reply: Reply) -> str | None:
-        if reply.status == 401:
-            return "auth"
-        payload = reply.payload if isinstance(reply.payload, dict) else {}
-        if reply.status == 200 and resource == "graphql":
-            errors = payload.get("errors") or []
-            if any(isinstance(e, dict) and e.get("type") in RATE_LIMIT_TYPES for e in errors):
-                self.budget.spent(resource, self._reset_time(reply))
-                return "primary"
-            return None
-        if reply.status not in (403, 429) or "block" in payload:
-            return None
-        message = _message(reply).lower()
-        if "secondary rate limit" in message or "abuse" in message:
-            return "secondary"
-        if reply.headers.get("x-ratelimit-remaining") == "0":
-            self.budget.spent(resource, self._reset_time(reply))
-            return "primary"
-        if "retry-after" in reply.headers or reply.status == 429:
-            return "secondary"
-        return None
-
-    def _reset_time(self, reply: Reply) -> dt.datetime:
-        info = rate_from_headers(reply.headers)
-        if info.reset_at is not None:
-            return info.reset_at
-        data = reply.payload.get("data") if isinstance(reply.payload, dict) else None
-        rate = data.get("rateLimit") if isinstance(data, dict) else None
-        reset = rate.get("resetAt") if isinstance(rate, dict) else None
-        if isinstance(reset, str):
-            try:
-                return dt.datetime.fromisoformat(reset.replace("Z", "+00:00"))
-            except ValueError:
-                pass
-        return self._now() + dt.timedelta(seconds=60)
+    def _limit_verdict(self, resource: str, reply: Reply) -> limits.Verdict | None:
+        found = limits.verdict(resource, reply)
+        if found == "primary":
+            self.budget.spent(resource, limits.reset_at(reply, self._now()))
+        return found
 
     def _secondary_wait(self, reply: Reply, hits: int) -> None:
         told = retry_after(reply.headers.get("retry-after"), self._now())
@@ -311,7 +281,7 @@ class Engine:
         if reply.status >= 500 or reply.payload is None:
             return self._split(names, f"GraphQL HTTP {reply.status}")
         if reply.status != 200:
-            detail = f"GraphQL HTTP {reply.status}: {_message(reply)}"
+            detail = f"GraphQL HTTP {reply.status}: {limits.message(reply)}"
             return [Outcome(n, Status.ERROR, detail=detail) for n in names]
         batch = parse_graphql(len(names), reply.payload)
         if batch.rate is not None:
@@ -343,14 +313,6 @@ class Engine:
             return [Outcome(names[0], Status.ERROR, detail=f"{reason} after {attempts} tries")]
         half = len(names) // 2
         return self._graphql_batch(names[:half]) + self._graphql_batch(names[half:])
-
-
-def _message(reply: Reply) -> str:
-    if isinstance(reply.payload, dict):
-        message = reply.payload.get("message")
-        if isinstance(message, str) and message:
-            return message.splitlines()[0][:200]
-    return "no message"
 
 
 def _chunks(items: Sequence[str], size: int) -> Iterator[list[str]]:

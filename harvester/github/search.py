@@ -23,10 +23,10 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from harvester.github import limits
 from harvester.github.budget import human
 from harvester.github.engine import Engine
 from harvester.github.parse import RateInfo, repo_from_rest
-from harvester.github.transport import RedirectRefused
 from harvester.models import RepoStats
 
 RAW = {"Accept": "application/vnd.github.raw"}
@@ -52,28 +52,22 @@ class SearchResult:
 class ReadmeClient(Engine):
     def readme(self, full_name: str) -> Readme:
         path = f"/repos/{full_name}/readme"
-        try:
-            reply = self._call("core", 1, lambda: self.rest.get(path, RAW, raw=True))
-        except RedirectRefused as exc:
-            return Readme("error", detail=str(exc))
+        reply = self._call("core", 1, lambda: self.rest.get(path, RAW, raw=True))
         if reply.status == 200:
             return Readme("ok", _text(reply.payload))
         if reply.status == 404:
             return Readme("missing")
-        return Readme("error", detail=f"HTTP {reply.status}: {_message(reply.payload)}")
+        return Readme("error", detail=f"HTTP {reply.status}: {limits.message(reply)}")
 
     def search_readmes(self, phrase: str, per_page: int = SEARCH_PAGE) -> SearchResult:
         """Repositories whose README contains ``phrase`` (an arXiv id, a title)."""
         params: dict[str, str | int] = {"q": f'"{phrase}" in:readme', "per_page": per_page}
-        try:
-            reply = self._call(
-                "search", 1, lambda: self.rest.get("/search/repositories", params=params)
-            )
-        except RedirectRefused as exc:
-            return SearchResult(0, (), str(exc))
+        reply = self._call(
+            "search", 1, lambda: self.rest.get("/search/repositories", params=params)
+        )
         payload = reply.payload if isinstance(reply.payload, dict) else {}
         if reply.status != 200:
-            return SearchResult(0, (), f"HTTP {reply.status}: {_message(payload)}")
+            return SearchResult(0, (), f"HTTP {reply.status}: {limits.message(reply)}")
         items = payload.get("items")
         repos = tuple(
             repo_from_rest(item)
@@ -94,11 +88,6 @@ def _text(payload: Any) -> str:
         except (binascii.Error, ValueError):
             return ""
     return ""
-
-
-def _message(payload: Any) -> str:
-    message = payload.get("message") if isinstance(payload, dict) else None
-    return message.splitlines()[0][:200] if isinstance(message, str) and message else "no message"
 
 
 @dataclass(frozen=True, slots=True)
