@@ -7,9 +7,12 @@ project; tests that need it are marked ``shared`` and skip when it is absent.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.fakeproxy import running_proxy
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("HARVESTER_SHARED", ROOT.parent / "shared"))
@@ -50,3 +53,13 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
             monkeypatch.delenv(name)
     for name in ("GITHUB_TOKEN", "GH_TOKEN"):
         monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def proxy(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A forward proxy on 127.0.0.1 (``tests.fakeproxy``), with no proxy variable set yet."""
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.lower(), raising=False)
+    with running_proxy() as url:
+        yield url

@@ -6,17 +6,13 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
-import http.client
 import itertools
 import random
 import re
 import socket
-import threading
 from collections.abc import Callable, Iterator, Mapping
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, ClassVar
-from urllib.parse import urlsplit
+from typing import Any
 
 import httpx
 import pytest
@@ -26,6 +22,7 @@ from harvester import __version__
 from harvester.backoff import retry_after
 from harvester.errors import SourceError, UsageError
 from harvester.web import Policy, PoliteClient, Refused
+from tests.fakeproxy import ForwardProxy
 from tests.fakesources import FakeClock, FakeHF
 
 DAY = {"date": "2025-11-03"}
@@ -271,49 +268,6 @@ def test_a_contact_unfit_for_a_header_is_refused(
         _mock(lambda r: httpx.Response(200), clock)
 
 
-class _ForwardProxy(BaseHTTPRequestHandler):
-    """A plain-HTTP forward proxy: the client sends the absolute URL, the proxy fetches it."""
-
-    protocol_version = "HTTP/1.1"
-    seen: ClassVar[list[str]] = []
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """Quiet."""
-
-    def do_GET(self) -> None:
-        self.seen.append(self.path)
-        target = urlsplit(self.path)
-        upstream = http.client.HTTPConnection(target.hostname or "", target.port, timeout=10)
-        path = target.path + (f"?{target.query}" if target.query else "")
-        upstream.request("GET", path, headers={"User-Agent": self.headers["User-Agent"]})
-        answer = upstream.getresponse()
-        body = answer.read()
-        upstream.close()
-        self.send_response(answer.status)
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Via", "1.1 test-proxy")
-        self.end_headers()
-        self.wfile.write(body)
-
-
-@pytest.fixture
-def proxy(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"):
-        monkeypatch.delenv(name, raising=False)
-        monkeypatch.delenv(name.lower(), raising=False)
-    _ForwardProxy.seen = []
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _ForwardProxy)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01})
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
-
-
 def test_requests_go_through_the_proxy_the_environment_names(
     server: FakeHF, clock: FakeClock, proxy: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -322,13 +276,13 @@ def test_requests_go_through_the_proxy_the_environment_names(
         page = client.get(PATH, DAY)
     assert page.json() == [{"paper": {"id": "2511.00001"}}]
     assert page.headers["via"] == "1.1 test-proxy"
-    assert _ForwardProxy.seen == [f"{server.url}{PATH}?date=2025-11-03"]
+    assert ForwardProxy.seen == [f"{server.url}{PATH}?date=2025-11-03"]
     assert len(server.requests) == 1  # the proxy's request reached the server
 
     monkeypatch.setenv("NO_PROXY", "127.0.0.1")
     with _client(server, clock) as client:
         assert "via" not in client.get(PATH, DAY).headers
-    assert len(_ForwardProxy.seen) == 1 and len(server.requests) == 2
+    assert len(ForwardProxy.seen) == 1 and len(server.requests) == 2
 
 
 def _importers(package: str) -> set[str]:

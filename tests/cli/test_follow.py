@@ -6,19 +6,17 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import json
-import threading
 from collections.abc import Iterator
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
 from harvester import web
 from tests.cli.conftest import Cli
+from tests.fakeproxy import ForwardProxy
 from tests.fakesources import FakeClock
 from tests.fakeweb import FakeWeb, arxiv_html, project_page
 from tests.sources.files.minipdf import make_pdf
-from tests.test_web import _ForwardProxy
 
 A, B, C = "2501.01234", "2502.04321", "2503.05555"
 
@@ -245,24 +243,6 @@ def test_harvest_follow_follows_the_new_papers(cli: Cli, site: FakeWeb, tmp_path
     assert bad.code == 2 and "--channel takes" in bad.stderr
 
 
-@pytest.fixture
-def proxy(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"):
-        monkeypatch.delenv(name, raising=False)
-        monkeypatch.delenv(name.lower(), raising=False)
-    _ForwardProxy.seen = []
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _ForwardProxy)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01})
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
-
-
 def test_pages_are_reached_through_the_proxy_the_environment_names(
     cli: Cli, site: FakeWeb, tmp_path: Path, proxy: str
 ) -> None:
@@ -272,7 +252,7 @@ def test_pages_are_reached_through_the_proxy_the_environment_names(
         "follow", "--channel", "pages", "--allow-private", env={"HTTP_PROXY": proxy}, github=False
     )
     assert out.code == 0, out.stderr
-    assert _ForwardProxy.seen == [f"{site.url}/robots.txt", page]
+    assert ForwardProxy.seen == [f"{site.url}/robots.txt", page]
     assert cli.rows("SELECT repo_name, locus FROM mentions") == [("dan/d-code", "code_link")]
 
 
