@@ -22,11 +22,12 @@ connection at its ``first``/``last`` limit. Per repository the batch now has thr
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from collections.abc import Mapping
 from typing import Any
 
+from harvester.github.values import integer as _int
+from harvester.github.values import timestamp as _ts
 from harvester.placeholder import Entry, RootFacts, root_facts, verdict
 
 # Spellings of the README fetched in the main query (GitHub's lookup is case-sensitive).
@@ -56,20 +57,6 @@ CONNECTIONS_PER_REPO = 3  # repositoryTopics(first: 20), history(first: 1), rele
 def query_cost(repositories: int) -> int:
     """Points GitHub's documented rule charges for a batch of this many repositories."""
     return max(1, math.floor(repositories * CONNECTIONS_PER_REPO / 100 + 0.5))
-
-
-def _ts(value: Any) -> dt.datetime | None:
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
-
-
-def _int(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def _dict(value: Any) -> Mapping[str, Any]:

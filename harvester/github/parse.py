@@ -18,6 +18,8 @@ from typing import Any
 
 from harvester.github.facts import FACT_FIELDS, facts_from_graphql
 from harvester.github.transport import Reply
+from harvester.github.values import integer as _int
+from harvester.github.values import timestamp as _ts
 from harvester.models import Outcome, RepoStats, Status, name_key
 
 REPO_FIELDS = (
@@ -62,20 +64,6 @@ def build_query(names: Sequence[str]) -> str:
     parts.append("}")
     parts.append("fragment R on Repository {\n  " + REPO_FIELDS + "\n}")
     return "\n".join(parts)
-
-
-def _ts(value: Any) -> dt.datetime | None:
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
-
-
-def _int(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def _count(node: Any) -> int | None:
