@@ -12,6 +12,7 @@ from harvester.follow.guard import Resolver
 from harvester.github.client import GitHubSettings
 from harvester.github.engine import EngineOptions
 from harvester.sources.ids import normalize_arxiv_id
+from harvester.store import Store
 from harvester.store.documents import FollowPaper
 
 CHANNELS = ("hf", "fulltext", "pages", "readme", "search")
@@ -56,3 +57,15 @@ class FollowOptions:
     contact: str | None = None
     github: GitHubSettings | None = None  # for the readme and search channels
     engine: EngineOptions | None = None
+
+
+def selected(store: Store, options: FollowOptions) -> tuple[list[FollowPaper], dt.datetime]:
+    """The papers ``options`` select, and the time before which a document is fetched again
+    (``--refetch-after``): what both a run and its dry run start from."""
+    wanted = store.papers_to_follow(
+        everything=options.everything,
+        since=options.since,
+        run_id=options.run_id,
+        limit=options.limit,
+    )
+    return wanted, dt.datetime.now(dt.UTC) - options.refetch_after

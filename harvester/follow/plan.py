@@ -9,13 +9,12 @@ to it, so the pages figure is a floor.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from harvester.follow import fulltext, hf, pages
-from harvester.follow.options import FollowOptions, is_arxiv
+from harvester.follow.options import FollowOptions, is_arxiv, selected
 from harvester.store import Store
 
 
@@ -64,13 +63,7 @@ def _host(url: str) -> str:
 
 
 def plan(store: Store, options: FollowOptions) -> Plan:
-    wanted = store.papers_to_follow(
-        everything=options.everything,
-        since=options.since,
-        run_id=options.run_id,
-        limit=options.limit,
-    )
-    fresh_after = dt.datetime.now(dt.UTC) - options.refetch_after
+    wanted, fresh_after = selected(store, options)
     result = Plan(papers=len(wanted))
     settled = store.documents_done([p.paper_id for p in wanted], fresh_after)
 

@@ -11,7 +11,6 @@ one is fetched. Only a problem with the database (or Ctrl-C) ends the job early.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import time
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterator, Sequence
@@ -24,7 +23,7 @@ from harvester import harvest
 from harvester.follow import fulltext, github_channels, hf, pages
 from harvester.follow.common import Fetched, keep
 from harvester.follow.guard import AddressGuard, RobotsRules, both
-from harvester.follow.options import FollowOptions, is_arxiv
+from harvester.follow.options import FollowOptions, is_arxiv, selected
 from harvester.github.budget import Reporter
 from harvester.models import Paper
 from harvester.store import Store
@@ -229,13 +228,7 @@ def follow(
     def body(run_id: int, job: harvest.Summary) -> None:
         summary.job = job
         job.stats_skipped = True  # names found here are fetched by `refresh`
-        wanted = store.papers_to_follow(
-            everything=options.everything,
-            since=options.since,
-            run_id=options.run_id,
-            limit=options.limit,
-        )
-        fresh_after = dt.datetime.now(dt.UTC) - options.refetch_after
+        wanted, fresh_after = selected(store, options)
         with _clients(options, on_wait) as clients:
             follower = _Follower(
                 store,
