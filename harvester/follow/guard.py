@@ -8,6 +8,11 @@ address the name resolves to. With a proxy the proxy resolves names, so none is 
 The resolver is injected, so checks run with no DNS. Redirect hops pass through it too (the web
 seam asks ``check_url`` about every URL).
 
+The guard is also the web seam's ``pin`` (``web.pin``): a checked name is resolved again when
+the connection is made, and the guard is asked then about every address that resolution gave,
+which are the only addresses connected to. So a name that answers a public address to the
+check and a private one to the connection (DNS rebinding) is refused before anything is sent.
+
 ``RobotsRules`` reads ``/robots.txt`` once per origin (through the same polite client, so it is
 spaced like any request) with the stdlib parser and answers as RFC 9309 says: a 4xx robots.txt
 allows everything, an unreachable or failing one (5xx, errors) disallows everything.
@@ -35,7 +40,8 @@ ROBOTS = "robots"
 
 
 def system_resolver(host: str) -> list[str]:
-    return [str(info[4][0]) for info in socket.getaddrinfo(host, None)]
+    found = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
+    return list(dict.fromkeys(str(info[4][0]) for info in found))
 
 
 def proxied(url: str) -> bool:
@@ -81,7 +87,8 @@ def kind_of(address: Address) -> str | None:
 
 
 class AddressGuard:
-    """A ``check_url``: ``private_address: ...`` for a URL aimed at a private address."""
+    """A ``check_url``: ``private_address: ...`` for a URL aimed at a private address; and a
+    ``web.AddressPin``, asked again about the addresses actually connected to."""
 
     def __init__(self, *, allow_private: bool = False, resolver: Resolver | None = None) -> None:
         self.allow_private = allow_private
@@ -105,6 +112,21 @@ class AddressGuard:
             if address is not None and (why := self._why(host, address, text)):
                 return why
         return None
+
+    def addresses(self, host: str) -> list[str]:
+        """What ``host`` is connected to: itself when it spells an address, else what the
+        resolver answers now (OSError when nothing)."""
+        literal = literal_address(host)
+        return [str(literal)] if literal is not None else self.resolver(host)
+
+    def refusal(self, host: str, address: str) -> str | None:
+        """Why not to connect to ``address`` (one of ``host``'s), or None."""
+        if self.allow_private:
+            return None
+        parsed = literal_address(address)
+        if parsed is None:
+            return f"{PRIVATE_ADDRESS}: {host} resolves to {address!r}, not an address"
+        return self._why(host, parsed, "" if parsed == literal_address(host) else address)
 
     @staticmethod
     def _why(host: str, address: Address, resolved: str) -> str | None:

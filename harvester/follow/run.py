@@ -28,7 +28,7 @@ from harvester.github.budget import Reporter
 from harvester.models import Paper
 from harvester.store import Store
 from harvester.store.documents import Done, FollowPaper
-from harvester.web import Policy, PoliteClient, WaitHook
+from harvester.web import AddressPin, Policy, PoliteClient, WaitHook
 
 BATCH = 200  # papers whose settled documents are looked up at once
 # Documents are committed every FLUSH_DOCUMENTS or FLUSH_SECONDS (a transaction costs 0.2-0.3 s
@@ -84,12 +84,19 @@ class _Clients:
 def _clients(options: FollowOptions, on_wait: WaitHook | None) -> Iterator[_Clients]:
     with ExitStack() as stack:
 
-        def client(name: str, root: str, policy: Policy) -> PoliteClient:
-            made = PoliteClient(name, root, policy, on_wait=on_wait, contact=options.contact)
+        def client(
+            name: str, root: str, policy: Policy, pin: AddressPin | None = None
+        ) -> PoliteClient:
+            made = PoliteClient(
+                name, root, policy, on_wait=on_wait, contact=options.contact, pin=pin
+            )
             return stack.enter_context(made)
 
-        page_client = client(pages.NAME, "", pages.POLICY)
+        # project pages come from untrusted papers: checked before each request and pinned to
+        # the checked addresses when connecting (DNS rebinding); hf and fulltext are the
+        # user's own roots
         guard = AddressGuard(allow_private=options.allow_private, resolver=options.resolver)
+        page_client = client(pages.NAME, "", pages.POLICY, pin=guard)
         page_client.check_url = both(guard, RobotsRules(page_client))
         yield _Clients(
             hf=client(hf.NAME, options.hf_url, hf.POLICY),
