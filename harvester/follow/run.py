@@ -27,7 +27,7 @@ from harvester.follow.options import FollowOptions, is_arxiv, selected
 from harvester.github.budget import Reporter
 from harvester.models import Paper
 from harvester.store import Store
-from harvester.store.documents import Done, FollowPaper
+from harvester.store.documents import Document, Done, FollowPaper
 from harvester.web import AddressPin, Policy, PoliteClient, WaitHook
 
 BATCH = 200  # papers whose settled documents are looked up at once
@@ -54,6 +54,7 @@ class FollowSummary:
     papers: int = 0
     documents: Counter[str] = field(default_factory=Counter)  # channel -> documents fetched
     skipped: int = 0  # settled by an earlier run within --refetch-after
+    unchanged: int = 0  # refetched conditionally and answered 304: not read again
     problems: Counter[str] = field(default_factory=Counter)  # why -> documents not read
     github: str = ""  # what the readme/search channels did (github_channels.describe)
 
@@ -62,6 +63,8 @@ class FollowSummary:
         parts = [f"{self.papers} papers followed: {sum(self.documents.values())} documents"]
         if fetched:
             parts[0] += f" ({fetched})"
+        if self.unchanged:
+            parts.append(f"{self.unchanged} unchanged since last fetched (not read again)")
         if self.skipped:
             parts.append(f"{self.skipped} fetched recently, skipped")
         if self.problems:
@@ -131,6 +134,7 @@ class _Follower:
         self.summary = summary
         self.note = note
         self.settled: dict[tuple[str, str, str], Done] = {}
+        self.stored: dict[tuple[str, str, str], Document] = {}  # read before: refetched if changed
         self.pages_seen: OrderedDict[str, Fetched] = OrderedDict()
         self.buffer: list[Fetched] = []
         self.flushed = time.monotonic()
@@ -138,6 +142,7 @@ class _Follower:
     def record(self, fetched: Fetched) -> None:
         document = fetched.document
         self.summary.documents[document.channel] += 1
+        self.summary.unchanged += fetched.unchanged
         if document.why is not None:
             self.summary.problems[document.why.split(":", 1)[0]] += 1
         if fetched.message is not None:
@@ -183,7 +188,8 @@ class _Follower:
         if "hf" in channels and hf.wanted(paper) and is_arxiv(paper):
             url = hf.url_for(self.options.hf_url, paper.paper_id)
             if self.done(url, paper, hf.CHANNEL) is None:
-                fetched = hf.follow(self.clients.hf, self.options.hf_url, paper)
+                stored = self.stored.get((url, paper.paper_id, hf.CHANNEL))
+                fetched = hf.follow(self.clients.hf, self.options.hf_url, paper, stored)
                 self.record(fetched)
                 if fetched.paper is not None:
                     paper = dataclasses.replace(
@@ -196,8 +202,11 @@ class _Follower:
         if "fulltext" in channels and is_arxiv(paper):
             urls = fulltext.urls_for(self.options.fulltext_url, paper.paper_id)
             settled = {u: d for u in urls if (d := self.done(u, paper, fulltext.CHANNEL))}
+            known = {
+                u: k for u in urls if (k := self.stored.get((u, paper.paper_id, fulltext.CHANNEL)))
+            }
             for fetched in fulltext.follow(
-                self.clients.fulltext, self.options.fulltext_url, paper, settled
+                self.clients.fulltext, self.options.fulltext_url, paper, settled, known
             ):
                 self.record(fetched)
                 found_pages += [m.url for m in fetched.mentions if m.kind == "pages"]
@@ -211,7 +220,11 @@ class _Follower:
         if seen is not None:
             self.pages_seen.move_to_end(url)
             return seen.for_paper(paper.paper_id)
-        fetched = pages.follow(self.clients.pages, url, paper)
+        fetched = pages.follow(
+            self.clients.pages, url, paper, self.stored.get((url, paper.paper_id, pages.CHANNEL))
+        )
+        if fetched.unchanged:
+            return fetched  # not shared: another paper's row may not hold what this one gave
         self.pages_seen[url] = fetched.for_paper(paper.paper_id)
         if len(self.pages_seen) > PAGE_CACHE:
             self.pages_seen.popitem(last=False)
@@ -247,9 +260,9 @@ def follow(
             )
             try:
                 for batch in _batches(wanted, BATCH):
-                    follower.settled = store.documents_done(
-                        [p.paper_id for p in batch], fresh_after
-                    )
+                    ids = [p.paper_id for p in batch]
+                    follower.settled = store.documents_done(ids, fresh_after)
+                    follower.stored = store.documents_to_revalidate(ids, fresh_after)
                     for paper in batch:
                         follower.paper(paper)
                         summary.papers += 1
