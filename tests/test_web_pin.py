@@ -21,6 +21,7 @@ import pytest
 from harvester.errors import SourceError
 from harvester.follow.guard import AddressGuard
 from harvester.web import Policy, PoliteClient, Refused
+from tests.fakeproxy import ForwardProxy
 from tests.fakesources import FakeClock
 from tests.fakeweb import FakeWeb
 
@@ -152,6 +153,21 @@ def test_a_redirect_hop_is_pinned_too(site: FakeWeb) -> None:
     assert caught.value.reason == "refused"
     assert site.paths() == ["/go"]
     assert names.asked == ["site.test", "site.test", "internal.test", "internal.test"]
+
+
+def test_through_a_proxy_the_proxy_resolves_and_is_connected_to_unchecked(
+    site: FakeWeb, proxy: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HTTP_PROXY", proxy)  # a proxy on 127.0.0.1: a private address itself
+    names = Names({}, frozenset({"127.0.0.1"}))
+    guard = AddressGuard(resolver=names.resolve)
+    url = f"http://localhost:{_port(site.url)}/page"
+    with PoliteClient(
+        "project pages", "", Policy(retries=0), clock=FakeClock(), check_url=guard, pin=guard
+    ) as client:
+        page = client.get(url)
+    assert (page.status_code, page.headers["via"]) == (200, "1.1 test-proxy")
+    assert ForwardProxy.seen == [url] and names.asked == []  # the proxy resolved "localhost"
 
 
 # -- TLS: SNI and verification stay on the host name --------------------------------------------

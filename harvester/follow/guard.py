@@ -15,7 +15,9 @@ check and a private one to the connection (DNS rebinding) is refused before anyt
 
 ``RobotsRules`` reads ``/robots.txt`` once per origin (through the same polite client, so it is
 spaced like any request) with the stdlib parser and answers as RFC 9309 says: a 4xx robots.txt
-allows everything, an unreachable or failing one (5xx, errors) disallows everything.
+allows everything, an unreachable or failing one (5xx, errors) disallows everything. A
+robots.txt the address guard refuses (its name now resolves to a private address) refuses the
+site's pages for that reason, ``private_address``, not as robots.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from urllib.parse import urlsplit
 from urllib.robotparser import RobotFileParser
 
 from harvester.errors import SourceError
-from harvester.web import PoliteClient
+from harvester.web import PoliteClient, Refused
 
 Resolver = Callable[[str], list[str]]  # host name -> the addresses it resolves to
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -146,7 +148,7 @@ class RobotsRules:
     def __init__(self, client: PoliteClient, agent: str = AGENT) -> None:
         self.client = client
         self.agent = agent
-        self._rules: dict[str, RobotFileParser] = {}
+        self._rules: dict[str, RobotFileParser | str] = {}  # origin -> rules, or a refusal
 
     def __call__(self, url: str) -> str | None:
         parts = urlsplit(url)
@@ -156,14 +158,20 @@ class RobotsRules:
         rules = self._rules.get(origin)
         if rules is None:
             rules = self._rules[origin] = self._load(origin)
+        if isinstance(rules, str):
+            return rules
         if rules.can_fetch(self.agent, url):
             return None
         return f"{ROBOTS}: {origin}/robots.txt disallows it"
 
-    def _load(self, origin: str) -> RobotFileParser:
+    def _load(self, origin: str) -> RobotFileParser | str:
         rules = RobotFileParser(f"{origin}/robots.txt")
         try:
             page = self.client.get(f"{origin}/robots.txt")
+        except Refused as exc:
+            if exc.reason == "refused" and exc.detail.startswith(PRIVATE_ADDRESS):
+                return exc.detail  # the site is refused, not merely its robots.txt missing
+            page = None
         except SourceError:
             page = None
         if page is not None and 400 <= page.status_code < 500:
