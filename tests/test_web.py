@@ -303,8 +303,10 @@ def _importers(package: str) -> set[str]:
 
 
 def test_only_the_seams_import_their_libraries() -> None:
-    """What the docstrings promise: non-GitHub HTTP only through web.py, duckdb only in store."""
-    assert _importers("httpx") == {"web.py", "github/graphql.py"}
+    """What the docstrings promise: non-GitHub HTTP only through the web package (httpcore
+    included: its pinned connections), duckdb only in store."""
+    assert _importers("httpx") == {"web/client.py", "web/pin.py", "github/graphql.py"}
+    assert _importers("httpcore") == {"web/pin.py"}
     assert {p.partition("/")[0] for p in _importers("duckdb")} == {"store"}
 
 

@@ -1,5 +1,11 @@
 """What every channel shares: one fetch through the web seam turned into a ``documents`` row,
-whatever happens (an answer, a refusal, a failure), and what reading it gave."""
+whatever happens (an answer, a refusal, a failure), and what reading it gave.
+
+A refetch of a document read before is conditional when its server gave an ETag: it sends
+``If-None-Match``, and a ``304 Not Modified`` means the document is as it was: its stored row is
+kept (status, hash, mentions; a new ETag if the 304 carries one) and only its ``fetched_at`` and
+``run_id`` move; it is not read again and its mentions stay as they are. A 304 to a request that
+asked for none has nothing to keep: it is recorded ``unasked_304`` and not read."""
 
 from __future__ import annotations
 
@@ -15,6 +21,8 @@ from harvester.store.documents import Document
 from harvester.web import Page, PoliteClient, Refused
 
 HeaderCheck = Callable[[Mapping[str, str]], str | None]
+
+UNASKED_304 = "unasked_304"  # a 304 to an unconditional request: nothing to keep, nothing read
 
 # Refusals of the web seam -> the `why` a documents row records.
 _WHY = {
@@ -34,6 +42,7 @@ class Fetched:
     message: str | None = None  # the one-line problem to show, when it was not read
     paper: Paper | None = None  # what the document says about its paper (HF: repo, page)
     mentions: list[Mention] = field(default_factory=list)
+    unchanged: bool = False  # a conditional refetch answered 304: the stored row stands
 
     @property
     def ok(self) -> bool:
@@ -70,15 +79,21 @@ def fetch(
     url: str,
     paper_id: str,
     channel: str,
+    *,
     accept: HeaderCheck | None = None,
+    stored: Document | None = None,
 ) -> Fetched:
-    """GET ``url``; never raises a SourceError: a refusal or failure is the row's ``why``."""
+    """GET ``url`` (conditionally when ``stored``, its earlier row, has an ETag); never raises a
+    SourceError: a refusal or failure is the row's ``why``."""
+    asked = stored.etag if stored is not None else None
     try:
-        page = client.get(url, accept=accept)
+        page = client.get(url, accept=accept, headers={"If-None-Match": asked} if asked else None)
     except Refused as exc:
         return Fetched(Document(url, paper_id, channel, why=why_refused(exc)), message=str(exc))
     except SourceError as exc:
         return Fetched(Document(url, paper_id, channel, why=f"error: {exc}"), message=str(exc))
+    if page.status_code == 304:
+        return _not_modified(url, paper_id, channel, page, stored if asked else None)
     document = Document(
         url,
         paper_id,
@@ -92,6 +107,17 @@ def fetch(
     )
     problem = None if page.status_code == 200 else f"{url}: HTTP {page.status_code}"
     return Fetched(document, page, message=problem)
+
+
+def _not_modified(
+    url: str, paper_id: str, channel: str, page: Page, stored: Document | None
+) -> Fetched:
+    if stored is not None:
+        etag = page.headers.get("etag") or stored.etag
+        return Fetched(dataclasses.replace(stored, etag=etag), unchanged=True)
+    document = Document(url, paper_id, channel, status=304, why=UNASKED_304, final_url=page.url)
+    message = f"{url}: HTTP 304 Not Modified to a request that was not conditional; not read"
+    return Fetched(document, message=message)
 
 
 def media_type(headers: Mapping[str, str]) -> str:

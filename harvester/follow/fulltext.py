@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from harvester.errors import InputError
 from harvester.follow.common import Fetched, fetch, media_type
 from harvester.sources.files import html, pdf
-from harvester.store.documents import Done, FollowPaper
+from harvester.store.documents import Document, Done, FollowPaper
 from harvester.web import Policy, PoliteClient
 
 CHANNEL = "fulltext"
@@ -56,10 +56,15 @@ def read(fetched: Fetched, paper: FollowPaper) -> None:
 
 
 def follow(
-    client: PoliteClient, root: str, paper: FollowPaper, settled: Mapping[str, Done]
+    client: PoliteClient,
+    root: str,
+    paper: FollowPaper,
+    settled: Mapping[str, Done],
+    stored: Mapping[str, Document] | None = None,
 ) -> list[Fetched]:
     """The HTML paper, else the PDF. ``settled``: URLs an earlier run fetched (skipped; an HTML
-    paper read then makes the PDF unnecessary now too)."""
+    paper read then makes the PDF unnecessary now too). ``stored``: URLs read before, asked
+    for conditionally (one still unchanged makes the PDF unnecessary too)."""
     done: list[Fetched] = []
     for url in urls_for(root, paper.paper_id):
         before = settled.get(url)
@@ -67,7 +72,10 @@ def follow(
             if before.status == 200 and before.why is None:
                 break
             continue
-        fetched = fetch(client, url, paper.paper_id, CHANNEL)
+        fetched = fetch(client, url, paper.paper_id, CHANNEL, stored=(stored or {}).get(url))
+        if fetched.unchanged:
+            done.append(fetched)
+            break  # read before and unchanged since: nothing more to look for
         if fetched.document.status == 404 and "/html/" in url:
             fetched.message = None  # no HTML rendering (older papers): the PDF is next
         read(fetched, paper)

@@ -8,9 +8,16 @@ address the name resolves to. With a proxy the proxy resolves names, so none is 
 The resolver is injected, so checks run with no DNS. Redirect hops pass through it too (the web
 seam asks ``check_url`` about every URL).
 
+The guard is also the web seam's ``pin`` (``web.pin``): a checked name is resolved again when
+the connection is made, and the guard is asked then about every address that resolution gave,
+which are the only addresses connected to. So a name that answers a public address to the
+check and a private one to the connection (DNS rebinding) is refused before anything is sent.
+
 ``RobotsRules`` reads ``/robots.txt`` once per origin (through the same polite client, so it is
 spaced like any request) with the stdlib parser and answers as RFC 9309 says: a 4xx robots.txt
-allows everything, an unreachable or failing one (5xx, errors) disallows everything.
+allows everything, an unreachable or failing one (5xx, errors) disallows everything. A
+robots.txt the address guard refuses (its name now resolves to a private address) refuses the
+site's pages for that reason, ``private_address``, not as robots.
 """
 
 from __future__ import annotations
@@ -23,7 +30,7 @@ from urllib.parse import urlsplit
 from urllib.robotparser import RobotFileParser
 
 from harvester.errors import SourceError
-from harvester.web import PoliteClient
+from harvester.web import PoliteClient, Refused
 
 Resolver = Callable[[str], list[str]]  # host name -> the addresses it resolves to
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -35,7 +42,8 @@ ROBOTS = "robots"
 
 
 def system_resolver(host: str) -> list[str]:
-    return [str(info[4][0]) for info in socket.getaddrinfo(host, None)]
+    found = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
+    return list(dict.fromkeys(str(info[4][0]) for info in found))
 
 
 def proxied(url: str) -> bool:
@@ -81,7 +89,8 @@ def kind_of(address: Address) -> str | None:
 
 
 class AddressGuard:
-    """A ``check_url``: ``private_address: ...`` for a URL aimed at a private address."""
+    """A ``check_url``: ``private_address: ...`` for a URL aimed at a private address; and a
+    ``web.AddressPin``, asked again about the addresses actually connected to."""
 
     def __init__(self, *, allow_private: bool = False, resolver: Resolver | None = None) -> None:
         self.allow_private = allow_private
@@ -106,6 +115,21 @@ class AddressGuard:
                 return why
         return None
 
+    def addresses(self, host: str) -> list[str]:
+        """What ``host`` is connected to: itself when it spells an address, else what the
+        resolver answers now (OSError when nothing)."""
+        literal = literal_address(host)
+        return [str(literal)] if literal is not None else self.resolver(host)
+
+    def refusal(self, host: str, address: str) -> str | None:
+        """Why not to connect to ``address`` (one of ``host``'s), or None."""
+        if self.allow_private:
+            return None
+        parsed = literal_address(address)
+        if parsed is None:
+            return f"{PRIVATE_ADDRESS}: {host} resolves to {address!r}, not an address"
+        return self._why(host, parsed, "" if parsed == literal_address(host) else address)
+
     @staticmethod
     def _why(host: str, address: Address, resolved: str) -> str | None:
         kind = kind_of(address)
@@ -124,7 +148,7 @@ class RobotsRules:
     def __init__(self, client: PoliteClient, agent: str = AGENT) -> None:
         self.client = client
         self.agent = agent
-        self._rules: dict[str, RobotFileParser] = {}
+        self._rules: dict[str, RobotFileParser | str] = {}  # origin -> rules, or a refusal
 
     def __call__(self, url: str) -> str | None:
         parts = urlsplit(url)
@@ -134,14 +158,20 @@ class RobotsRules:
         rules = self._rules.get(origin)
         if rules is None:
             rules = self._rules[origin] = self._load(origin)
+        if isinstance(rules, str):
+            return rules
         if rules.can_fetch(self.agent, url):
             return None
         return f"{ROBOTS}: {origin}/robots.txt disallows it"
 
-    def _load(self, origin: str) -> RobotFileParser:
+    def _load(self, origin: str) -> RobotFileParser | str:
         rules = RobotFileParser(f"{origin}/robots.txt")
         try:
             page = self.client.get(f"{origin}/robots.txt")
+        except Refused as exc:
+            if exc.reason == "refused" and exc.detail.startswith(PRIVATE_ADDRESS):
+                return exc.detail  # the site is refused, not merely its robots.txt missing
+            page = None
         except SourceError:
             page = None
         if page is not None and 400 <= page.status_code < 500:

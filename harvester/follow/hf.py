@@ -14,7 +14,7 @@ from harvester.follow.common import Fetched, fetch
 from harvester.models import Paper
 from harvester.sources.files import hf_daily
 from harvester.sources.live import hf_api
-from harvester.store.documents import FollowPaper
+from harvester.store.documents import Document, FollowPaper
 from harvester.web import PoliteClient
 
 CHANNEL = "hf"
@@ -32,9 +32,13 @@ def url_for(root: str, paper_id: str) -> str:
     return f"{root.rstrip('/')}/api/papers/{paper_id}"
 
 
-def follow(client: PoliteClient, root: str, paper: FollowPaper) -> Fetched:
+def follow(
+    client: PoliteClient, root: str, paper: FollowPaper, stored: Document | None = None
+) -> Fetched:
+    """The paper's HF record (conditionally when ``stored``: a 304 keeps what it gave, and the
+    paper already holds its repository and project page)."""
     url = url_for(root, paper.paper_id)
-    fetched = fetch(client, url, paper.paper_id, CHANNEL)
+    fetched = fetch(client, url, paper.paper_id, CHANNEL, stored=stored)
     if fetched.document.status == 404:
         fetched.message = None  # HF has no page for the paper: common, not worth a note
     if fetched.ok and fetched.page is not None:

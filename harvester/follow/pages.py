@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from harvester.errors import InputError
 from harvester.follow.common import Fetched, fetch, media_type
 from harvester.sources.files import html
-from harvester.store.documents import FollowPaper
+from harvester.store.documents import Document, FollowPaper
 from harvester.web import Policy, PoliteClient
 
 CHANNEL = "pages"
@@ -106,7 +106,9 @@ def read(fetched: Fetched, paper: FollowPaper) -> None:
     fetched.found(paper.paper_id, (m for p in papers for m in p.mentions))
 
 
-def follow(client: PoliteClient, url: str, paper: FollowPaper) -> Fetched:
-    fetched = fetch(client, url, paper.paper_id, CHANNEL, accept=html_only)
+def follow(
+    client: PoliteClient, url: str, paper: FollowPaper, stored: Document | None = None
+) -> Fetched:
+    fetched = fetch(client, url, paper.paper_id, CHANNEL, accept=html_only, stored=stored)
     read(fetched, paper)
     return fetched

@@ -27,8 +27,8 @@ from harvester.follow.options import FollowOptions, is_arxiv, selected
 from harvester.github.budget import Reporter
 from harvester.models import Paper
 from harvester.store import Store
-from harvester.store.documents import Done, FollowPaper
-from harvester.web import Policy, PoliteClient, WaitHook
+from harvester.store.documents import Document, Done, FollowPaper
+from harvester.web import AddressPin, Policy, PoliteClient, WaitHook
 
 BATCH = 200  # papers whose settled documents are looked up at once
 # Documents are committed every FLUSH_DOCUMENTS or FLUSH_SECONDS (a transaction costs 0.2-0.3 s
@@ -54,6 +54,7 @@ class FollowSummary:
     papers: int = 0
     documents: Counter[str] = field(default_factory=Counter)  # channel -> documents fetched
     skipped: int = 0  # settled by an earlier run within --refetch-after
+    unchanged: int = 0  # refetched conditionally and answered 304: not read again
     problems: Counter[str] = field(default_factory=Counter)  # why -> documents not read
     github: str = ""  # what the readme/search channels did (github_channels.describe)
 
@@ -62,6 +63,8 @@ class FollowSummary:
         parts = [f"{self.papers} papers followed: {sum(self.documents.values())} documents"]
         if fetched:
             parts[0] += f" ({fetched})"
+        if self.unchanged:
+            parts.append(f"{self.unchanged} unchanged since last fetched (not read again)")
         if self.skipped:
             parts.append(f"{self.skipped} fetched recently, skipped")
         if self.problems:
@@ -84,12 +87,19 @@ class _Clients:
 def _clients(options: FollowOptions, on_wait: WaitHook | None) -> Iterator[_Clients]:
     with ExitStack() as stack:
 
-        def client(name: str, root: str, policy: Policy) -> PoliteClient:
-            made = PoliteClient(name, root, policy, on_wait=on_wait, contact=options.contact)
+        def client(
+            name: str, root: str, policy: Policy, pin: AddressPin | None = None
+        ) -> PoliteClient:
+            made = PoliteClient(
+                name, root, policy, on_wait=on_wait, contact=options.contact, pin=pin
+            )
             return stack.enter_context(made)
 
-        page_client = client(pages.NAME, "", pages.POLICY)
+        # project pages come from untrusted papers: checked before each request and pinned to
+        # the checked addresses when connecting (DNS rebinding); hf and fulltext are the
+        # user's own roots
         guard = AddressGuard(allow_private=options.allow_private, resolver=options.resolver)
+        page_client = client(pages.NAME, "", pages.POLICY, pin=guard)
         page_client.check_url = both(guard, RobotsRules(page_client))
         yield _Clients(
             hf=client(hf.NAME, options.hf_url, hf.POLICY),
@@ -124,6 +134,7 @@ class _Follower:
         self.summary = summary
         self.note = note
         self.settled: dict[tuple[str, str, str], Done] = {}
+        self.stored: dict[tuple[str, str, str], Document] = {}  # read before: refetched if changed
         self.pages_seen: OrderedDict[str, Fetched] = OrderedDict()
         self.buffer: list[Fetched] = []
         self.flushed = time.monotonic()
@@ -131,6 +142,7 @@ class _Follower:
     def record(self, fetched: Fetched) -> None:
         document = fetched.document
         self.summary.documents[document.channel] += 1
+        self.summary.unchanged += fetched.unchanged
         if document.why is not None:
             self.summary.problems[document.why.split(":", 1)[0]] += 1
         if fetched.message is not None:
@@ -176,7 +188,8 @@ class _Follower:
         if "hf" in channels and hf.wanted(paper) and is_arxiv(paper):
             url = hf.url_for(self.options.hf_url, paper.paper_id)
             if self.done(url, paper, hf.CHANNEL) is None:
-                fetched = hf.follow(self.clients.hf, self.options.hf_url, paper)
+                stored = self.stored.get((url, paper.paper_id, hf.CHANNEL))
+                fetched = hf.follow(self.clients.hf, self.options.hf_url, paper, stored)
                 self.record(fetched)
                 if fetched.paper is not None:
                     paper = dataclasses.replace(
@@ -189,8 +202,11 @@ class _Follower:
         if "fulltext" in channels and is_arxiv(paper):
             urls = fulltext.urls_for(self.options.fulltext_url, paper.paper_id)
             settled = {u: d for u in urls if (d := self.done(u, paper, fulltext.CHANNEL))}
+            known = {
+                u: k for u in urls if (k := self.stored.get((u, paper.paper_id, fulltext.CHANNEL)))
+            }
             for fetched in fulltext.follow(
-                self.clients.fulltext, self.options.fulltext_url, paper, settled
+                self.clients.fulltext, self.options.fulltext_url, paper, settled, known
             ):
                 self.record(fetched)
                 found_pages += [m.url for m in fetched.mentions if m.kind == "pages"]
@@ -204,7 +220,11 @@ class _Follower:
         if seen is not None:
             self.pages_seen.move_to_end(url)
             return seen.for_paper(paper.paper_id)
-        fetched = pages.follow(self.clients.pages, url, paper)
+        fetched = pages.follow(
+            self.clients.pages, url, paper, self.stored.get((url, paper.paper_id, pages.CHANNEL))
+        )
+        if fetched.unchanged:
+            return fetched  # not shared: another paper's row may not hold what this one gave
         self.pages_seen[url] = fetched.for_paper(paper.paper_id)
         if len(self.pages_seen) > PAGE_CACHE:
             self.pages_seen.popitem(last=False)
@@ -240,9 +260,9 @@ def follow(
             )
             try:
                 for batch in _batches(wanted, BATCH):
-                    follower.settled = store.documents_done(
-                        [p.paper_id for p in batch], fresh_after
-                    )
+                    ids = [p.paper_id for p in batch]
+                    follower.settled = store.documents_done(ids, fresh_after)
+                    follower.stored = store.documents_to_revalidate(ids, fresh_after)
                     for paper in batch:
                         follower.paper(paper)
                         summary.papers += 1

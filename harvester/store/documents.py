@@ -95,6 +95,18 @@ def done_since(
     return {(r[0], r[1], r[2]): Done(r[3], r[4]) for r in rows}
 
 
+def revalidatable(
+    con: duckdb.DuckDBPyConnection, paper_ids: Sequence[str], since: dt.datetime
+) -> dict[tuple[str, str, str], Document]:
+    """(url, paper_id, channel) -> the stored row, for the documents read before ``since``
+    whose server gave an ETag: what a refetch asks ``If-None-Match`` and a 304 keeps."""
+    exists = con.execute(_SQL["has_documents"]).fetchone()
+    if not exists or not exists[0]:
+        return {}
+    rows = con.execute(_SQL["stored_since"], {"papers": list(paper_ids), "since": since})
+    return {(r[0], r[1], r[2]): Document(*r) for r in rows.fetchall()}
+
+
 def papers_to_follow(
     con: duckdb.DuckDBPyConnection,
     *,

@@ -160,6 +160,16 @@ class Store(Database):
         with self.reader() as con:
             return documents.done_since(con, paper_ids, since)
 
+    def documents_to_revalidate(
+        self, paper_ids: Sequence[str], since: dt.datetime
+    ) -> dict[tuple[str, str, str], documents.Document]:
+        """(url, paper_id, channel) -> the stored row of the documents read before ``since``
+        with an ETag (a refetch sends ``If-None-Match``)."""
+        if not paper_ids or not self.path.exists():
+            return {}
+        with self.reader() as con:
+            return documents.revalidatable(con, paper_ids, since)
+
     def save_followed(
         self,
         papers: Sequence[Paper],

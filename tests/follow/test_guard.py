@@ -123,3 +123,18 @@ def test_a_missing_robots_txt_allows_and_a_failing_one_forbids(
     assert rules(f"{site.url}/page") is None  # 404: everything allowed (RFC 9309)
     site.route("/robots.txt", "oops", status=503)
     assert rules("http://localhost:{}/page".format(site.url.rsplit(":", 1)[1])) is not None
+
+
+def test_as_a_pin_the_guard_resolves_now_and_judges_each_address() -> None:
+    answers = [["93.184.215.14"], ["93.184.215.14", "169.254.169.254"]]
+    guard = AddressGuard(resolver=lambda host: answers.pop(0))
+    assert guard.addresses("rebind.example") == ["93.184.215.14"]
+    assert guard.addresses("rebind.example") == ["93.184.215.14", "169.254.169.254"]  # asked again
+    assert guard.refusal("rebind.example", "93.184.215.14") is None
+    assert guard.refusal("rebind.example", "169.254.169.254") == (
+        "private_address: rebind.example resolves to 169.254.169.254, a private address "
+        "(papers are untrusted; --allow-private fetches it)"
+    )
+    assert guard.addresses("0x7f.1") == ["127.0.0.1"]  # a literal is itself, not resolved
+    assert (guard.refusal("0x7f.1", "127.0.0.1") or "").startswith("private_address: 0x7f.1 is a")
+    assert AddressGuard(allow_private=True).refusal("x.example", "127.0.0.1") is None

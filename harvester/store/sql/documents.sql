@@ -22,6 +22,17 @@ WHERE paper_id IN (SELECT unnest($papers::VARCHAR[]))
   AND fetched_at >= $since
   AND (why IS NULL OR NOT starts_with(why, 'error'));
 
+-- name: stored_since
+-- Documents of these papers read (a 200 that was read) before $since, with an ETag: a refetch
+-- asks for them with If-None-Match, and a 304 keeps what they gave.
+SELECT url, paper_id, channel, status, why, final_url, content_type, etag, bytes, sha256, mentions
+FROM documents
+WHERE paper_id IN (SELECT unnest($papers::VARCHAR[]))
+  AND fetched_at < $since
+  AND etag IS NOT NULL
+  AND status = 200
+  AND why IS NULL;
+
 -- name: papers_to_follow
 -- Papers to follow, oldest first: all, or only those without an author-declared repository
 -- (no hf_github_repo), published (or listed) on or after $since, from run $run_id when given.

@@ -1,138 +1,30 @@
-"""The one seam for outbound HTTP to every service that is not GitHub (arXiv, Hugging Face, and
-next: project pages, full texts). Only this module and ``github/graphql.py`` import httpx.
-
-For every GET, ``PoliteClient``:
-
-* leaves at least ``min_interval`` seconds between the end of one request and the start of the
-  next *to the same host*, over at most ``connections`` connections (arXiv asks for 3 s and one
-  connection at a time);
-* retries what is worth retrying -- transport errors (timeouts, refused or reset connections)
-  and HTTP 429/500/502/503/504 -- up to ``retries`` times, waiting what ``retry-after`` asks
-  (seconds or an HTTP date) or else a jittered exponential backoff: ``backoff * 2**n`` capped at
-  ``max_backoff``, the actual wait drawn from its upper half so retries spread out but never
-  hammer; it does not wait longer than ``max_wait`` for a ``retry-after``: a SourceError says so;
-* follows at most ``max_redirects`` redirects, each spaced like any request, and only to http(s);
-* reads the body streamed and refuses one larger than ``max_bytes`` (decoded), so a huge or
-  endless answer costs at most that much memory;
-* names the tool, its version and the user's contact (``HARVESTER_CONTACT`` or ``contact=``) in
-  ``User-Agent``, and honours ``HTTPS_PROXY``/``HTTP_PROXY``/``NO_PROXY``/``SSL_CERT_FILE``;
-* asks ``check_url`` (when given) about every URL before it is requested, redirects included:
-  the place for robots.txt and private-address refusals of project-page fetching; and
-  ``get``'s ``accept`` (when given) about a final answer's headers before its body is read;
-* raises these refusals as ``Refused`` (a SourceError) whose ``reason`` says which: ``refused``
-  (check_url; its answer is the ``detail``), ``not_accepted`` (accept), ``too_large``,
-  ``redirect_loop``, ``bad_redirect``;
-* returns every other answer (2xx, other 4xx) as a ``Page``, which the caller reads in its
-  service's own terms, turning a refusal into a one-line SourceError.
-  ``Refused`` is final: it is never retried.
-
-Time, and today's date, come from a ``Clock``. ``SYSTEM_CLOCK`` is looked up when a source is
-built, so tests swap in a fake one (``monkeypatch.setattr(web, "SYSTEM_CLOCK", fake)``) and
-never really sleep nor depend on the day they run. Tests hand ``transport=`` an
-``httpx.MockTransport`` or run a real server on 127.0.0.1.
-"""
+"""``PoliteClient``: GETs spaced, retried, capped, redirected by hand and checked (the package's
+docstring says how)."""
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 import random
-import time
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import Any, Protocol, Self
+from collections.abc import Mapping
+from typing import Self
 
 import httpx
 
-from harvester import __version__
 from harvester.backoff import jittered, retry_after
 from harvester.config import check_contact, read_contact
 from harvester.errors import SourceError
-
-RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
-REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
-
-WaitHook = Callable[[float, str], None]  # (seconds, why): shown to the user before a retry wait
-UrlCheck = Callable[[str], str | None]  # a URL -> why it must not be fetched, or None
-HeaderCheck = Callable[
-    [Mapping[str, str]], str | None
-]  # lowercase headers -> why not read, or None
-
-
-def user_agent(contact: str | None) -> str:
-    """``harvester/VERSION (paper-to-code harvester; +CONTACT)``: who is asking, and whom to tell
-    when it misbehaves."""
-    who = f"+{contact}" if contact else "python-httpx"
-    return f"harvester/{__version__} (paper-to-code harvester; {who})"
-
-
-class Clock(Protocol):
-    def now(self) -> float:
-        """Seconds on a monotonic scale."""
-        ...
-
-    def sleep(self, seconds: float) -> None: ...
-
-    def today(self) -> dt.date:
-        """Today's date in UTC: the open end of a date range."""
-        ...
-
-
-class _SystemClock:
-    def now(self) -> float:
-        return time.monotonic()
-
-    def today(self) -> dt.date:
-        return dt.datetime.now(dt.UTC).date()
-
-    def sleep(self, seconds: float) -> None:
-        if seconds > 0:
-            time.sleep(seconds)
-
-
-SYSTEM_CLOCK: Clock = _SystemClock()
-
-
-@dataclass(frozen=True, slots=True)
-class Policy:
-    """How politely to talk to one service."""
-
-    min_interval: float = 0.0  # seconds between the end of a request and the next, per host
-    retries: int = 5  # attempts after the first
-    backoff: float = 2.0  # first backoff, doubled per retry
-    max_backoff: float = 120.0
-    max_wait: float = 600.0  # longest retry-after we are willing to honour
-    timeout: float = 60.0  # seconds per request (connect, read)
-    max_bytes: int = 64 * 1024 * 1024  # largest body read (after content decoding)
-    max_redirects: int = 5
-    connections: int = 1
-
-
-@dataclass(frozen=True, slots=True)
-class Page:
-    """One answer: where it finally came from (after redirects), status, lowercase headers,
-    the whole body."""
-
-    url: str
-    status_code: int
-    reason_phrase: str
-    headers: Mapping[str, str]
-    content: bytes
-
-    def json(self) -> Any:
-        """The body as JSON; ValueError when it is not."""
-        return json.loads(self.content)
-
-
-class Refused(SourceError):
-    """A URL or answer refused without retrying; ``reason`` is one of ``refused`` (check_url),
-    ``not_accepted`` (accept), ``too_large``, ``redirect_loop``, ``bad_redirect``; ``detail``
-    is what check_url or accept answered (else the message)."""
-
-    def __init__(self, reason: str, message: str, detail: str = "") -> None:
-        super().__init__(message)
-        self.reason = reason
-        self.detail = detail or message
+from harvester.web.clock import Clock, default_clock
+from harvester.web.model import (
+    REDIRECT_STATUSES,
+    RETRY_STATUSES,
+    HeaderCheck,
+    Page,
+    Policy,
+    Refused,
+    UrlCheck,
+    WaitHook,
+    user_agent,
+)
+from harvester.web.pin import AddressPin, PinRefused, pin_connections
 
 
 class PoliteClient:
@@ -149,12 +41,13 @@ class PoliteClient:
         on_wait: WaitHook | None = None,
         contact: str | None = None,
         check_url: UrlCheck | None = None,
+        pin: AddressPin | None = None,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
         self.name = name
         self.base_url = base_url
         self.policy = policy
-        self.clock = clock if clock is not None else SYSTEM_CLOCK
+        self.clock = clock if clock is not None else default_clock()
         self.rng = rng or random.Random()  # noqa: S311 - jitter, not cryptography
         self.on_wait = on_wait
         self.check_url = check_url
@@ -173,6 +66,8 @@ class PoliteClient:
             trust_env=True,  # HTTP(S)_PROXY, NO_PROXY, SSL_CERT_FILE
             transport=transport,
         )
+        if pin is not None and transport is None:  # a test's transport opens no connections
+            pin_connections(self._client, pin)
 
     def get(
         self,
@@ -180,15 +75,17 @@ class PoliteClient:
         params: Mapping[str, str | int] | None = None,
         *,
         accept: HeaderCheck | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> Page:
         """The first answer that is not worth retrying; SourceError when retries run out.
         ``path`` is relative to the API root, or a whole http(s) URL. ``accept`` sees a final
-        2xx answer's headers before its body is read; its reason refuses it (``Refused``)."""
+        2xx answer's headers before its body is read; its reason refuses it (``Refused``).
+        ``headers`` go with the request and every redirect hop (``If-None-Match``, ...)."""
         problem = ""
         for attempt in range(self.policy.retries + 1):
             asked: float | None = None
             try:
-                page = self._follow(path, params, accept)
+                page = self._follow(path, params, accept, headers)
             except httpx.TransportError as exc:
                 problem = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
             else:
@@ -210,9 +107,14 @@ class PoliteClient:
         )
 
     def _follow(
-        self, path: str, params: Mapping[str, str | int] | None, accept: HeaderCheck | None = None
+        self,
+        path: str,
+        params: Mapping[str, str | int] | None,
+        accept: HeaderCheck | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> Page:
-        request = self._client.build_request("GET", path, params=dict(params or {}))
+        extra = dict(headers or {})
+        request = self._client.build_request("GET", path, params=dict(params or {}), headers=extra)
         for _ in range(self.policy.max_redirects + 1):
             page = self._once(request, accept)
             location = page.headers.get("location")
@@ -224,7 +126,7 @@ class PoliteClient:
                     "bad_redirect",
                     f"{self.name} redirected {request.url} to a {target.scheme}: URL",
                 )
-            request = self._client.build_request("GET", target)
+            request = self._client.build_request("GET", target, headers=extra)
         raise Refused(
             "redirect_loop",
             f"{self.name}: more than {self.policy.max_redirects} redirects from {self.base_url}",
@@ -238,16 +140,24 @@ class PoliteClient:
         self._space(host)
         try:
             response = self._client.send(request, stream=True)
-            try:
-                self._check_headers(request, response, accept)
-                body = self._read(response)
-            finally:
-                response.close()
+        except PinRefused as exc:  # nothing was sent: the name now resolves somewhere refused
+            why = exc.why
+            raise Refused("refused", f"{self.name}: not connecting to {url}: {why}", why) from None
+        except BaseException:
+            self._sent(host)
+            raise
+        try:
+            self._check_headers(request, response, accept)
+            body = self._read(response)
         finally:
-            self._last[host] = self.clock.now()
-            self.requests += 1
+            response.close()
+            self._sent(host)
         headers = {k.lower(): v for k, v in response.headers.items()}
         return Page(url, response.status_code, response.reason_phrase, headers, body)
+
+    def _sent(self, host: str) -> None:
+        self._last[host] = self.clock.now()
+        self.requests += 1
 
     def _check_headers(
         self, request: httpx.Request, response: httpx.Response, accept: HeaderCheck | None
