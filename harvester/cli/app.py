@@ -9,7 +9,6 @@ errors typer finds itself (bad option values, unknown commands) take the same on
 from __future__ import annotations
 
 import os
-import shlex
 import signal
 import sys
 import traceback
@@ -24,6 +23,7 @@ from typer.core import TyperGroup
 
 from harvester import __version__, errors
 from harvester.config import raw_token, read_storage_version, redact, resolve_db_path
+from harvester.fsnames import shell_join
 from harvester.render import escape_controls, render
 from harvester.store import Store
 
@@ -131,8 +131,9 @@ def open_store(db: Path) -> Store:
 
 
 def command_line() -> str:
-    """The command as typed, for ``runs.args``."""
-    return shlex.join(["harvester", *sys.argv[1:]])
+    """The command as typed, for ``runs.args``: quoted so that it can be run again, a file name
+    that is not UTF-8 as bash's ``$'\\xff...'`` (``fsnames.shell_join``)."""
+    return shell_join(["harvester", *sys.argv[1:]])
 
 
 def output_format(fmt: str) -> str:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import duckdb
 
+from harvester.fsnames import shown
 from harvester.store import migrate, statements
 
 _SQL = statements.group("runs")
@@ -42,7 +43,7 @@ def begin(
         _SQL["start"],
         {
             "command": command,
-            "args": args,
+            "args": shown(args),  # (a file name that is not UTF-8: DuckDB refuses it raw)
             "now": now,
             "pid": os.getpid(),
             "hostname": socket.gethostname(),
@@ -59,6 +60,8 @@ def finish(
     message: str | None,
     now: dt.datetime,
 ) -> None:
+    if message is not None:
+        message = shown(message)  # an error naming a file that is not UTF-8 must still be kept
     con.execute(
         _SQL["finish"], {"status": status, "message": message, "now": now, "run_id": run_id}
     )
