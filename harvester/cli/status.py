@@ -33,7 +33,9 @@ def status(
     def body() -> None:
         output_format(fmt)
         urls = api_urls(github_url)
-        rows = status_rows.database_rows(open_store(db).summary(), status_rows.process_gone)
+        store = open_store(db)
+        rows = status_rows.database_rows(store.summary(), status_rows.process_gone)
+        rows += status_rows.resume_rows(store.resume_points(), db=store.path)
         if offline:
             rows.append(("GitHub budget", "not checked (--offline)"))
         else:

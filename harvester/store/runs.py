@@ -119,6 +119,17 @@ def read_resume_point(
     return ResumePoint(*row) if row else None
 
 
+def list_resume_points(
+    con: duckdb.DuckDBPyConnection,
+) -> list[tuple[str, str, ResumePoint, dt.datetime]]:
+    """Every saved resume point (an unfinished list) as ``(source, query, point, updated_at)``,
+    for ``status`` (read-only; none on older files)."""
+    if migrate.current_version(con) < RESUME_SINCE:
+        return []
+    rows = con.execute(_SQL["resume_points"]).fetchall()
+    return [(source, query, ResumePoint(*point), moved) for source, query, *point, moved in rows]
+
+
 def save_resume_point(
     con: duckdb.DuckDBPyConnection,
     source: str,
