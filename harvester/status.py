@@ -52,6 +52,28 @@ def process_gone(pid: int | None, hostname: str | None) -> bool:
     return False
 
 
+def job_rows(lock_path: Path) -> list[tuple[str, str]]:
+    """A ``job running`` row when a live process holds the job lock (``store/lock.py``: its PID
+    is the lock file's content while held), with its command line where ``/proc`` shows it.
+    Only reads the file: taking the lock, even for a moment, could refuse a job starting then."""
+    try:
+        text = lock_path.read_text("ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        return []
+    if not text.isdigit() or process_gone(int(text), socket.gethostname()):
+        return []  # no job, or one that was killed (the kernel released its lock)
+    return [("job running", f"PID {text}: {command_of(int(text))}")]
+
+
+def command_of(pid: int) -> str:
+    """The command line of process ``pid`` (Linux ``/proc``), quoted for a shell."""
+    try:
+        raw = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return "command not known (no /proc here)"
+    return shell_join([os.fsdecode(part) for part in raw.split(b"\0") if part]) or "-"
+
+
 def database_rows(
     info: dict[str, Any], gone: Callable[[int | None, str | None], bool] = lambda p, h: False
 ) -> list[tuple[str, Any]]:
