@@ -23,7 +23,7 @@ from typer.core import TyperGroup
 
 from harvester import __version__, errors
 from harvester.config import raw_token, read_storage_version, redact, resolve_db_path
-from harvester.fsnames import shell_join
+from harvester.fsnames import shell_join, shown
 from harvester.render import escape_controls, render
 from harvester.store import Store
 
@@ -127,7 +127,12 @@ def note(message: str) -> None:
 
 
 def open_store(db: Path) -> Store:
-    return Store(resolve_db_path(db), storage_version=read_storage_version())
+    path = resolve_db_path(db)
+    if shown(str(path)) != str(path):  # DuckDB takes a path as UTF-8 text only
+        raise errors.UsageError(
+            f"--db {shown(str(path))}: DuckDB cannot open a file whose name is not UTF-8; rename it"
+        )
+    return Store(path, storage_version=read_storage_version())
 
 
 def command_line() -> str:

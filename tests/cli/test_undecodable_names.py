@@ -32,7 +32,15 @@ def _run(cwd: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
         "HARVESTER_DB": str(cwd / "h.duckdb"),
     }
     argv = [os.fsencode(a) for a in (sys.executable, "-m", "harvester", *args)]
-    return subprocess.run(argv, cwd=cwd, env=env, capture_output=True, timeout=120, check=False)
+    return subprocess.run(
+        argv,
+        cwd=cwd,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def _rows(db: Path, sql: str) -> list[tuple[object, ...]]:
@@ -95,6 +103,16 @@ def test_text_files_whose_names_differ_only_in_bad_bytes_stay_two_papers(tmp_pat
     assert proc.returncode == 0, proc.stderr
     found = [json.loads(line)["paper_id"] for line in proc.stdout.splitlines()]
     assert sorted(found) == ids
+
+
+def test_a_database_whose_name_is_not_utf8_is_a_usage_error(tmp_path: Path) -> None:
+    proc = _run(tmp_path, "harvest", "-", "--no-stats", "--db", _name(b"h\xff.duckdb"))
+    assert proc.returncode == errors.EXIT_USAGE
+    line = proc.stderr.decode("utf-8")
+    assert line == (
+        "harvester: error: --db h\\xff.duckdb: DuckDB cannot open a file whose name is not "
+        "UTF-8; rename it\n"
+    )
 
 
 @pytest.mark.parametrize(
