@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from harvester.errors import UsageError
+from harvester.fsnames import shown
 
 FORMATS = ("table", "csv", "json", "jsonl", "md")
 TABLE_CELL = 60
@@ -26,9 +27,10 @@ def escape_controls(value: str, *, keep_lines: bool = True) -> str:
     """``value`` with control characters shown as ``\\xNN`` escapes, for a terminal: text read
     from papers or files must not move the cursor, retitle the window or clear the screen.
     ``keep_lines``: line feeds and tabs stay (output tables); False escapes them too (a
-    one-line message)."""
+    one-line message). Bytes of a file name that are not UTF-8 become ``\\xNN`` too
+    (``fsnames.shown``): a UTF-8 terminal cannot take them raw."""
     pattern = _CONTROL if keep_lines else _CONTROL_ALL
-    return pattern.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
+    return pattern.sub(lambda m: f"\\x{ord(m.group()):02x}", shown(value))
 
 
 def plain(value: Any) -> Any:

@@ -1,5 +1,6 @@
 """What ``harvester status`` shows: the database's counts, cursors and last runs
-(``database_rows``, pure) and the token's remaining GitHub budget (``github_budget``).
+(``database_rows``, pure), the OAI-PMH lists left unfinished (``resume_rows``, pure) and the
+token's remaining GitHub budget (``github_budget``).
 
 (The engine's own budget keeping is ``github/budget.py``; this only reports.)
 
@@ -14,16 +15,26 @@ from __future__ import annotations
 import datetime as dt
 import os
 import socket
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl
 
-from harvester.config import ApiUrls, Secret
+from harvester.config import DEFAULT_DB, ApiUrls, Secret
+from harvester.fsnames import shell_join
 from harvester.github.client import GitHubSettings, read_rate_limit
 from harvester.github.parse import RateInfo, rate_from_rate_limit
 from harvester.github.transport import NetworkError, RedirectRefused, Reply, rejected_token
 from harvester.models import Status
+from harvester.store import ResumePoint
 
 RESOURCES = (("core", "REST"), ("graphql", "GraphQL"))
+UNFINISHED = "unfinished OAI-PMH list"
+# What happens to an expired token (live.harvest_list, sources/live/oai.py; docs/live-sources.md).
+RESUME_NOTE = (
+    "arXiv's tokens expire (hours to days): if it has, that command fails (exit 5) and "
+    "forgets it; run it again to read the list from its start. Stored papers stay."
+)
 CELL_WIDTH = 160  # status rows carry whole run summaries: cut them later than report cells
 
 
@@ -39,6 +50,28 @@ def process_gone(pid: int | None, hostname: str | None) -> bool:
     except OSError:  # exists, but belongs to another user
         return False
     return False
+
+
+def job_rows(lock_path: Path) -> list[tuple[str, str]]:
+    """A ``job running`` row when a live process holds the job lock (``store/lock.py``: its PID
+    is the lock file's content while held), with its command line where ``/proc`` shows it.
+    Only reads the file: taking the lock, even for a moment, could refuse a job starting then."""
+    try:
+        text = lock_path.read_text("ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        return []
+    if not text.isdigit() or process_gone(int(text), socket.gethostname()):
+        return []  # no job, or one that was killed (the kernel released its lock)
+    return [("job running", f"PID {text}: {command_of(int(text))}")]
+
+
+def command_of(pid: int) -> str:
+    """The command line of process ``pid`` (Linux ``/proc``), quoted for a shell."""
+    try:
+        raw = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return "command not known (no /proc here)"
+    return shell_join([os.fsdecode(part) for part in raw.split(b"\0") if part]) or "-"
 
 
 def database_rows(
@@ -82,6 +115,47 @@ def database_rows(
     if pending:
         rows.append(("to do", f"{pending} names to fetch: run `harvester refresh`"))
     return rows
+
+
+def resume_rows(
+    points: Sequence[tuple[str, str, ResumePoint, dt.datetime]],
+    *,
+    db: Path,
+    now: dt.datetime | None = None,
+) -> list[tuple[str, str]]:
+    """Rows for the lists an interrupted ``harvest arxiv-oai`` left unfinished
+    (``Store.resume_points``): which list, how far, when it last moved, the command that resumes
+    it (``--db`` named unless it is the default) and, once, what an expired token does."""
+    rows: list[tuple[str, str]] = []
+    for _source, key, point, moved in points:
+        asked = dict(parse_qsl(point.list_request))
+        label = f"{UNFINISHED} (set {key})" if key else f"{UNFINISHED} (all sets)"
+        span = f"from {asked.get('from', 'the start')} until {asked.get('until', 'now')}"
+        ago = max(dt.timedelta(0), (now or dt.datetime.now(dt.UTC)) - moved)
+        age = f"{ago.days} days" if ago.days >= 2 else _took(ago)
+        when = f"{moved.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC ({age} ago)"
+        rows.append((label, f"{span}: {_how_far(point)}, last advanced {when}"))
+        argv = ["harvester", "harvest", "arxiv-oai"]
+        for param, option in (("set", "--set"), ("from", "--from"), ("until", "--until")):
+            if param in asked:
+                argv += [option, asked[param]]
+        if db != Path(DEFAULT_DB):
+            argv += ["--db", str(db)]
+        rows.append((f"{label}: resume with", shell_join(argv)))
+    if rows:
+        rows.append((f"{UNFINISHED}: note", RESUME_NOTE))
+    return rows
+
+
+def _how_far(point: ResumePoint) -> str:
+    size = point.complete_list_size
+    if point.list_cursor is None:
+        of = "" if size is None else f", of {size:,}"
+        return f"records read so far: not said by the server{of}"
+    if size is None:
+        return f"{point.list_cursor:,} records read (the server did not say how many in all)"
+    share = f" ({100 * point.list_cursor / size:.0f}%)" if size else ""
+    return f"{point.list_cursor:,} of {size:,} records read{share}"
 
 
 def placeholder_rows(verdicts: dict[str, int]) -> list[tuple[str, Any]]:

@@ -9,7 +9,6 @@ errors typer finds itself (bad option values, unknown commands) take the same on
 from __future__ import annotations
 
 import os
-import shlex
 import signal
 import sys
 import traceback
@@ -24,6 +23,7 @@ from typer.core import TyperGroup
 
 from harvester import __version__, errors
 from harvester.config import raw_token, read_storage_version, redact, resolve_db_path
+from harvester.fsnames import shell_join, shown
 from harvester.render import escape_controls, render
 from harvester.store import Store
 
@@ -127,12 +127,18 @@ def note(message: str) -> None:
 
 
 def open_store(db: Path) -> Store:
-    return Store(resolve_db_path(db), storage_version=read_storage_version())
+    path = resolve_db_path(db)
+    if shown(str(path)) != str(path):  # DuckDB takes a path as UTF-8 text only
+        raise errors.UsageError(
+            f"--db {shown(str(path))}: DuckDB cannot open a file whose name is not UTF-8; rename it"
+        )
+    return Store(path, storage_version=read_storage_version())
 
 
 def command_line() -> str:
-    """The command as typed, for ``runs.args``."""
-    return shlex.join(["harvester", *sys.argv[1:]])
+    """The command as typed, for ``runs.args``: quoted so that it can be run again, a file name
+    that is not UTF-8 as bash's ``$'\\xff...'`` (``fsnames.shell_join``)."""
+    return shell_join(["harvester", *sys.argv[1:]])
 
 
 def output_format(fmt: str) -> str:

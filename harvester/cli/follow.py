@@ -77,16 +77,22 @@ def check_follow(channels: str | None) -> tuple[str, ...] | None:
     return parse_channels(channels) if channels is not None else None
 
 
-def follow_new(store: Store, run_id: int, channels: tuple[str, ...] | None) -> None:
+def follow_new(
+    store: Store, run_id: int, channels: tuple[str, ...] | None, *, hf_url: str | None = None
+) -> None:
     """``harvest --follow``: follow the papers run ``run_id`` stored first, with the default
-    options and the roots the environment names (``HARVESTER_HF_URL``, ``_FULLTEXT_URL``)."""
+    options and the roots the environment names (``HARVESTER_HF_URL``, ``_FULLTEXT_URL``), or
+    ``hf_url``: the root ``harvest hf --api-url`` just read, so that a run pointed at a mirror
+    follows through that mirror too."""
     if channels:
-        hf_url = os.environ.get("HARVESTER_HF_URL") or HF_URL
+        hf_root = hf_url or api_root(
+            os.environ.get("HARVESTER_HF_URL") or HF_URL, "HARVESTER_HF_URL"
+        )
         fulltext_url = os.environ.get("HARVESTER_FULLTEXT_URL") or FULLTEXT_URL
         options = FollowOptions(
             channels=channels,
             run_id=run_id,
-            hf_url=api_root(hf_url, "HARVESTER_HF_URL"),
+            hf_url=hf_root,
             fulltext_url=api_root(fulltext_url, "HARVESTER_FULLTEXT_URL"),
         )
         run(store, options)

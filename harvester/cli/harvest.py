@@ -89,9 +89,11 @@ def _harvest_live(
     github: GitHubOptions,
     options: EngineOptions,
     follow: tuple[str, ...] | None = None,
+    hf_url: str | None = None,
 ) -> None:
     """Run the source ``make_source`` builds (given the reporter for its waits and pages)
-    through ``live.harvest_source``, which moves its ``--since-last`` cursor."""
+    through ``live.harvest_source``, which moves its ``--since-last`` cursor; then ``--follow``
+    (through ``hf_url``, when the source is HF's)."""
     reporter = RichReporter()
     with make_source(reporter) as source:
         settings = github.settings()
@@ -106,7 +108,7 @@ def _harvest_live(
                 reporter=reporter,
                 note=reporter.note,
             )
-    follow_new(store, summary.run_id, follow)
+    follow_new(store, summary.run_id, follow, hf_url=hf_url)
     finish(summary)
 
 
@@ -272,6 +274,7 @@ def harvest_hf(
             github=github,
             options=options,
             follow=check_follow(follow),
+            hf_url=root,
         )
 
     guard(body)

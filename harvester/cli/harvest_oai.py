@@ -10,6 +10,7 @@ import typer
 
 from harvester import live
 from harvester.cli.app import command_line, guard, harvest_app, note, open_store
+from harvester.cli.follow import FollowOption, check_follow, follow_new
 from harvester.cli.options import (
     DAY,
     ContactOption,
@@ -58,6 +59,7 @@ def harvest_arxiv_oai(
     ] = oai.DEFAULT_URL,
     contact: ContactOption = None,
     db: DbOption = Path(DEFAULT_DB),
+    follow: FollowOption = None,
     *,
     github: GitHubOptions,
 ) -> None:
@@ -69,6 +71,7 @@ def harvest_arxiv_oai(
     page when run again with the same --set, --from and --until (or --since-last)."""
 
     def body() -> None:
+        channels = check_follow(follow)
         root = api_root(api_url, "--api-url")
         options = github.engine()
         store = open_store(db)
@@ -109,6 +112,7 @@ def harvest_arxiv_oai(
                     reporter=reporter,
                     note=reporter.note,
                 )
+        follow_new(store, summary.run_id, channels)
         finish(summary)
 
     guard(body)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import duckdb
 
+from harvester.fsnames import shown
 from harvester.store import migrate, statements
 
 _SQL = statements.group("runs")
@@ -42,7 +43,7 @@ def begin(
         _SQL["start"],
         {
             "command": command,
-            "args": args,
+            "args": shown(args),  # (a file name that is not UTF-8: DuckDB refuses it raw)
             "now": now,
             "pid": os.getpid(),
             "hostname": socket.gethostname(),
@@ -59,6 +60,8 @@ def finish(
     message: str | None,
     now: dt.datetime,
 ) -> None:
+    if message is not None:
+        message = shown(message)  # an error naming a file that is not UTF-8 must still be kept
     con.execute(
         _SQL["finish"], {"status": status, "message": message, "now": now, "run_id": run_id}
     )
@@ -114,6 +117,17 @@ def read_resume_point(
         return None
     row = con.execute(_SQL["resume_point"], {"source": source, "query": query}).fetchone()
     return ResumePoint(*row) if row else None
+
+
+def list_resume_points(
+    con: duckdb.DuckDBPyConnection,
+) -> list[tuple[str, str, ResumePoint, dt.datetime]]:
+    """Every saved resume point (an unfinished list) as ``(source, query, point, updated_at)``,
+    for ``status`` (read-only; none on older files)."""
+    if migrate.current_version(con) < RESUME_SINCE:
+        return []
+    rows = con.execute(_SQL["resume_points"]).fetchall()
+    return [(source, query, ResumePoint(*point), moved) for source, query, *point, moved in rows]
 
 
 def save_resume_point(

@@ -112,6 +112,11 @@ class Store(Database):
         with self.reader() as con:
             return runs.read_resume_point(con, source, query)
 
+    def resume_points(self) -> list[tuple[str, str, ResumePoint, dt.datetime]]:
+        """Every unfinished list: ``(source, query, point, when it was last saved)``."""
+        with self.reader() as con:
+            return runs.list_resume_points(con)
+
     def save_resume_point(self, source: str, query: str, point: ResumePoint | None) -> None:
         """Save ``point`` (replacing the one before), or with None forget it (the list is
         complete). Call it only once the papers before ``point.token`` are committed."""

@@ -19,6 +19,7 @@ than ``MAX_TEXT_BYTES`` (128 MiB) instead of holding gigabytes in memory.
 
 from __future__ import annotations
 
+from harvester.fsnames import shown
 from harvester.models import Paper
 from harvester.sources.ids import find_arxiv_id
 
@@ -28,4 +29,5 @@ MAX_TEXT_BYTES = 128 * 1024 * 1024
 
 def parse_text(text: str, name: str) -> Paper:
     """The Paper for one plain-text document called ``name``."""
-    return Paper(paper_id=find_arxiv_id(text) or f"text:{name}", source=SOURCE, text=text)
+    paper_id = find_arxiv_id(text) or f"text:{shown(name)}"  # (a name's non-UTF-8 bytes: \xNN)
+    return Paper(paper_id=paper_id, source=SOURCE, text=text)

@@ -31,6 +31,12 @@ VALUES ($source, $query, $newest, $now, $run_id);
 SELECT list_request, token, list_cursor, complete_list_size, newest_datestamp
 FROM source_resume WHERE source = $source AND query = $query;
 
+-- name: resume_points
+-- Every unfinished list, for `harvester status`.
+SELECT source, query, list_request, token, list_cursor, complete_list_size, newest_datestamp,
+       updated_at
+FROM source_resume ORDER BY source, query;
+
 -- name: save_resume_point
 INSERT OR REPLACE INTO source_resume
     (source, query, list_request, token, list_cursor, complete_list_size, newest_datestamp,
