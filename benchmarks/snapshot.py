@@ -16,6 +16,15 @@ neighbours; wall seconds are printed too), MB/s, each one's share of the floor's
 peak RSS.
 
     python benchmarks/snapshot.py [--lines 1000000] [--keep PATH] [--skip-harvest]
+
+``--check REF`` (e.g. ``--check main``) then proves that speed changed no answer: on a few
+thousand generated lines plus odd ones (old-style ids, non-ASCII and odd whitespace, lone
+surrogates, ids that are not arXiv ids, link spellings), the code of git ref REF and this
+checkout each run ``extract`` and three ``harvest --no-stats`` into a database (new papers;
+half new and half stored with other values; all stored, the same again): the extract output
+bytes and every table's rows (but the clock's columns) must be identical. (It runs last: a
+child's peak RSS counts its parent's memory at the fork, and the check's database reads would
+inflate it.)
 """
 
 from __future__ import annotations
@@ -110,6 +119,107 @@ def write_snapshot(path: Path, lines: int, seed: int = 14) -> int:
     return path.stat().st_size
 
 
+# Lines the generator never writes, for --check: each exercises a rule of the snapshot reader.
+ODD_LINES = [
+    {
+        "id": "hep-th/9901001v2",
+        "title": "Old  style\n  id",
+        "abstract": "\tTabs\x0band \u00a0nbsp, Zürich: github.com/Old/Repo.git.",
+        "versions": [{"created": "Fri, 1 Jan 1999 10:00:00 GMT"}],
+        "authors": "A. One, B. Two and C. Three",
+        "categories": "hep-th",
+    },
+    {
+        "id": "2501.00001",
+        "title": "bad \ud800 title",
+        "abstract": "\udfff github.com/x/z \ud83d",
+        "comments": "see https://www.GitHub.com/a-b/c_d/tree/main/src and x.github.io/p",
+        "versions": [],
+        "authors_parsed": [["Keyname", "", ""], ["K", "F.", "Jr"]],
+    },
+    {
+        "id": "not-an-id",
+        "title": "A title to hash",
+        "abstract": None,
+        "comments": "",
+        "versions": [{"created": "Mon, 2 Apr 2007 19:18:42 +0200"}],
+        "update_date": "2007-04-02",
+        "doi": "  10.1/x  ",
+        "journal-ref": "",
+        "license": None,
+        "categories": "",
+    },
+    {
+        "id": "0704.0001",
+        "title": "emoji \ud83d\ude00 and \u2003em space",
+        "abstract": "  line\r\nbreaks  and   runs\n of\u3000spaces github.com/\nWrapped/Name",
+        "versions": [{"created": "Mon, 2 Apr 2007 19:18:42 GMT"}],
+        "authors_parsed": [],
+    },
+]
+
+
+def write_check_files(tmp: Path, lines: int) -> tuple[Path, Path]:
+    """Two snapshots with the same ids and other values: the first half of ``a`` (plus the odd
+    lines) is stored first, then ``b`` merges into it."""
+    a, b, full = tmp / "a.json", tmp / "b.json", tmp / "full.json"
+    write_snapshot(full, lines, seed=15)
+    half = full.read_text(encoding="utf-8").splitlines(keepends=True)[: lines // 2]
+    odd = [json.dumps(line) + "\n" for line in ODD_LINES]  # lone surrogates as JSON escapes
+    odd.append(json.dumps(ODD_LINES[0], ensure_ascii=False) + "\n")  # raw UTF-8, a repeated id
+    a.write_text("".join(half + odd), encoding="utf-8")
+    write_snapshot(b, lines, seed=16)
+    return a, b
+
+
+DUMP = {  # every table a harvest writes, ordered, without the clock's columns
+    "papers": "SELECT * EXCLUDE (harvested_at) FROM papers ORDER BY paper_id",
+    "mentions": "SELECT * FROM mentions ORDER BY ALL",
+    "repo_names": "SELECT * EXCLUDE (first_seen_at) FROM repo_names ORDER BY ALL",
+    "runs": "SELECT run_id, command, status, papers, new_papers, new_mentions, message FROM runs",
+}
+
+
+def check(ref: str, lines: int) -> None:
+    import duckdb  # (the benchmark itself needs no database module)
+
+    answers = {}
+    with tempfile.TemporaryDirectory(prefix="harvester-check-") as name:
+        tmp = Path(name)
+        a, b = write_check_files(tmp, lines)
+        old = tmp / "ref"
+        old.mkdir()
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref, "harvester"],
+                                 capture_output=True, check=True).stdout  # fmt: skip
+        subprocess.run(["tar", "-x", "-C", str(old)], input=archive, check=True)
+        for label, root in ((ref, old), ("this checkout", ROOT)):
+            env = {**os.environ, "PYTHONPATH": str(root)}
+
+            def cli(*argv: str, env: dict[str, str] = env) -> bytes:
+                done = subprocess.run([sys.executable, "-m", "harvester", *argv],
+                                      env=env, capture_output=True, check=False)  # fmt: skip
+                if done.returncode not in (0, 6):
+                    sys.exit(f"check: {argv[0]} failed: {done.stderr.decode()[-300:]}")
+                return done.stdout
+
+            extracted = cli("extract", str(a)) + cli("extract", str(b))
+            db = tmp / f"{len(answers)}.duckdb"
+            for source in (a, b, b):
+                cli("harvest", str(source), "--no-stats", "--db", str(db))
+            with duckdb.connect(str(db), read_only=True) as con:
+                tables = {t: con.execute(sql).fetchall() for t, sql in DUMP.items()}
+            answers[label] = (extracted, tables)
+    (old_out, old_db), (new_out, new_db) = answers.values()
+    differ = [t for t in DUMP if old_db[t] != new_db[t]]
+    if old_out != new_out:
+        differ.insert(0, "extract output")
+    rows = ", ".join(f"{len(new_db[t])} {t}" for t in DUMP)
+    if differ:
+        sys.exit(f"check against {ref}: DIFFERENT {', '.join(differ)}")
+    print(f"check against {ref}: identical extract output ({len(new_out)} bytes) and tables"
+          f" ({rows}) on {lines:,} generated lines + {len(ODD_LINES)} odd ones")  # fmt: skip
+
+
 FLOOR = """
 import json, resource, sys, time
 t = time.perf_counter()
@@ -141,6 +251,8 @@ def main() -> None:
     parser.add_argument("--lines", type=int, default=1_000_000)
     parser.add_argument("--keep", type=Path, help="write (or reuse) the snapshot here")
     parser.add_argument("--skip-harvest", action="store_true")
+    parser.add_argument("--check", metavar="REF", help="first compare answers with git REF")
+    parser.add_argument("--check-lines", type=int, default=4000)
     args = parser.parse_args()
     print(machine())
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -175,6 +287,8 @@ def main() -> None:
             print(f"{label:<30}{cpu:8.1f}{mb / cpu:8.1f}{ratio:10.0%}{rss:7.0f} MB{wall:8.1f}"
                   f" ({floor_wall / wall:.0%} of the floor's wall time)"
                   f"   goal >= {goal:.0%} and < {GOAL_RSS_MB:.0f} MB: {verdict}")  # fmt: skip
+    if args.check:
+        check(args.check, args.check_lines)
 
 
 if __name__ == "__main__":

@@ -35,6 +35,7 @@ rather than a guess.
 from __future__ import annotations
 
 import re
+from operator import attrgetter
 
 from harvester.models import TEXT_FIELDS, Kind, Link, Mention, Paper, is_valid_owner, is_valid_repo
 
@@ -200,18 +201,27 @@ def mentions_for(paper: Paper) -> list[Mention]:
     in the real data) is removed before it is read. A link in the title or abstract field has that
     field as its ``locus``; the other fields are not parts of a document and carry none.
     """
-    sources: list[tuple[str, str | None]] = [(f, getattr(paper, f)) for f in TEXT_FIELDS]
-    hf = paper.hf_github_repo
-    sources.append(("hf_github_repo", "".join(hf.split()) if hf else None))
     mentions: list[Mention] = []
-    seen: set[tuple[str, str, Kind]] = set()
-    for field, value in sources:
-        for link in find_links(value) if value else ():
-            if (key := (link.repo_name, field, link.kind)) not in seen:
-                seen.add(key)
-                locus = field if field in _LOCUS_FIELDS else None
-                mentions.append(
-                    Mention(paper.paper_id, link.repo, field, link.url, link.kind, locus)
-                )
+    found = [
+        (field, links)
+        for field, value in zip(TEXT_FIELDS, _TEXT_VALUES(paper), strict=True)
+        if value and (links := find_links(value))
+    ]
+    hf = paper.hf_github_repo
+    if hf and (links := find_links("".join(hf.split()))):
+        found.append(("hf_github_repo", links))
+    if found:  # most papers cite no repository: nothing to build
+        seen: set[tuple[str, str, Kind]] = set()
+        for field, links in found:
+            locus = field if field in _LOCUS_FIELDS else None
+            for link in links:
+                if (key := (link.repo_name, field, link.kind)) not in seen:
+                    seen.add(key)
+                    mentions.append(
+                        Mention(paper.paper_id, link.repo, field, link.url, link.kind, locus)
+                    )
     mentions.extend(paper.mentions)  # located by a full-text or page reader (harvester.fulltext)
     return mentions
+
+
+_TEXT_VALUES = attrgetter(*TEXT_FIELDS)

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, fields
+from collections.abc import Callable
+from dataclasses import MISSING, dataclass, fields
 from enum import StrEnum
-from typing import Literal
+from operator import attrgetter
+from typing import Any, Literal
 
 Kind = Literal["repo", "pages"]
 
@@ -57,21 +59,77 @@ class Paper:
     mentions: tuple[Mention, ...] = ()
 
     def __post_init__(self) -> None:
-        # A lone surrogate (JSON's "\\ud800" decodes to one) is not text: UTF-8 cannot encode
-        # it, so the store would fail on it, batch after batch. Every source builds a Paper, so
-        # this is where such text is repaired, for every text field a source fills.
-        for name in _PAPER_STR_FIELDS:
-            value = getattr(self, name)
-            if isinstance(value, str) and not value.isascii():
-                try:
-                    value.encode("utf-8")  # (C speed; a regex scan costs 5x more per paper)
-                except UnicodeEncodeError:
-                    object.__setattr__(self, name, _SURROGATE.sub(REPLACEMENT, value))
+        _repair_text(self)
+
+
+def _repair_text(paper: Paper) -> None:
+    """Repair lone surrogates in a Paper's text fields, in place.
+
+    A lone surrogate (JSON's "\\ud800" decodes to one) is not text: UTF-8 cannot encode it, so
+    the store would fail on it, batch after batch. Every source builds a Paper (through its
+    constructor or ``new_paper``), so this is where such text is repaired, for every text field
+    a source fills. ASCII text (the usual case) costs one flag check a field."""
+    for value in filter(None, _STR_VALUES(paper)):  # the usual case: nothing but ASCII text
+        if value.__class__ is str:
+            if not value.isascii():
+                break
+        elif isinstance(value, str):  # (a tuple field, say, holds no text to repair)
+            break
+    else:
+        return
+    for name, value in zip(_PAPER_STR_FIELDS, _STR_VALUES(paper), strict=True):
+        if isinstance(value, str) and not value.isascii():
+            try:
+                value.encode("utf-8")  # (C speed; a regex scan costs 5x more per paper)
+            except UnicodeEncodeError:
+                object.__setattr__(paper, name, _SURROGATE.sub(REPLACEMENT, value))
 
 
 _PAPER_STR_FIELDS = tuple(f.name for f in fields(Paper) if "str" in str(f.type))
+_STR_VALUES = attrgetter(*_PAPER_STR_FIELDS)
 REPLACEMENT = "\ufffd"
 _SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _fast_constructor(cls: type[Paper]) -> Callable[..., Paper]:
+    """A function that builds a ``cls`` about 4x faster than calling it: same arguments
+    (positional or keyword, same defaults), same object, same surrogate repair.
+
+    A frozen dataclass's ``__init__`` sets each field through ``object.__setattr__`` (~0.3 us a
+    field, 7 us a Paper: as much as decoding its snapshot line's JSON). This builds the object as
+    an instance of a plain class with the same slots, where each field is a plain attribute store
+    (~20 ns), re-labels it (``__class__`` assignment is allowed between classes of identical slot
+    layout) and then runs ``__post_init__``'s repair. The result is an ordinary ``cls``: equality,
+    hash, repr, immutability, ``dataclasses.replace`` and pickling are the class's own, and the
+    class itself is untouched. Generated from ``fields(cls)``, so a field added later is picked
+    up; a field with a ``default_factory`` would need the class's own ``__init__``."""
+    found = fields(cls)
+    if any(f.default_factory is not MISSING for f in found):  # pragma: no cover - none today
+        return cls
+    names = [f.name for f in found]
+    params = ", ".join(f.name if f.default is MISSING else f"{f.name}=_d_{f.name}" for f in found)
+    stores = "\n".join(f"            self.{n} = {n}" for n in names)
+    source = (
+        f"def _make(_cls, _repair, {', '.join(f'_d_{n}' for n in names)}):\n"
+        "    class _Draft:\n"
+        "        __slots__ = _cls.__slots__\n"
+        f"        def __init__(self, {params}):\n{stores}\n"
+        f"    def new(*args, **kwargs):\n"
+        "        self = _Draft(*args, **kwargs)\n"
+        "        self.__class__ = _cls\n"
+        "        _repair(self)\n"
+        "        return self\n"
+        "    return new\n"
+    )
+    namespace: dict[str, Any] = {}
+    exec(compile(source, f"<{cls.__name__} fast constructor>", "exec"), namespace)  # noqa: S102
+    defaults = [None if f.default is MISSING else f.default for f in found]
+    new: Callable[..., Paper] = namespace["_make"](cls, _repair_text, *defaults)
+    return new
+
+
+# ``new_paper(...)`` is ``Paper(...)`` for the hot readers (the arXiv snapshot: millions of lines).
+new_paper = _fast_constructor(Paper)
 
 
 _OWNER_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,38}")

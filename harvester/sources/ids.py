@@ -66,17 +66,25 @@ def _valid(m: re.Match[str]) -> str | None:
     return f"{archive}{subject}/{m['old'].split('/', 1)[1]}"
 
 
+# Months of the new scheme (2007-04 on, YYMM) and the digits of their numbers (5 from 2015).
+_NEW_STYLE_DIGITS = {
+    f"{yymm:04d}": 4 if yymm < 1501 else 5 for yymm in range(704, 10_000) if 1 <= yymm % 100 <= 12
+}
+
+
 def normalize_arxiv_id(value: str) -> str | None:
     """The arXiv id (no version) that ``value`` spells, or None if it is not one."""
     if len(value) in (9, 10) and value[4] == "." and value.isascii():
         # The usual spelling, a bare new-style id (every id field of the arXiv snapshot since
-        # 2007): checked without the regex, which cost as much as building the paper.
+        # 2007): checked without the regex, which cost as much as building the paper, and the
+        # month looked up rather than computed.
         yymm, num = value[:4], value[5:]
-        if yymm.isdigit() and num.isdigit():
-            month = int(yymm)
-            if not 1 <= month % 100 <= 12 or month < 704:
-                return None
-            return value if len(num) == (4 if month < 1501 else 5) else None
+        if num.isdigit():
+            digits = _NEW_STYLE_DIGITS.get(yymm)
+            if digits is not None:
+                return value if len(num) == digits else None
+            if yymm.isdigit():
+                return None  # not a month of the new scheme
     m = _FULL.fullmatch(value)
     return _valid(m) if m else None
 

@@ -12,6 +12,14 @@ SELECT DISTINCT s.paper_id
 FROM stage_mentions s
 JOIN papers p ON p.paper_id = s.paper_id;
 
+-- name: known_papers_of_batch
+-- The batch's papers and its mentions' papers stored before (Store.save_papers): the papers to
+-- merge rather than insert, and the only papers whose mentions can be stored already.
+CREATE OR REPLACE TEMP TABLE stage_known AS
+SELECT DISTINCT b.paper_id
+FROM (SELECT paper_id FROM stage_papers UNION ALL SELECT paper_id FROM stage_mentions) b
+JOIN papers p ON p.paper_id = b.paper_id;
+
 -- name: count_known
 SELECT count(*) FROM stage_known;
 

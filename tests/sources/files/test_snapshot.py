@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from harvester.errors import InputError
-from harvester.sources.files import read_inputs
+from harvester.sources.files import read_inputs, snapshot
 from harvester.sources.files.detect import detect
 from harvester.sources.files.snapshot import collapse
 
@@ -166,3 +166,40 @@ def test_invalid_json_and_utf8_are_reported_with_position(tmp_path: Path) -> Non
 )
 def test_collapse_matches_split_join(text: str) -> None:
     assert collapse(text) == " ".join(text.split())
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        json.dumps(REAL).encode() + b"\n",
+        json.dumps(REAL, ensure_ascii=False).encode(),  # the last line, no line break
+        b'{"a": 1}  \t\r\n',
+        b'  {"a": 1}\n',  # leading whitespace
+        b'\xef\xbb\xbf{"a": 1}\n',  # a BOM
+        '{"a": 1}\n'.encode("utf-16-le"),
+        '{"a": 1}'.encode("utf-32-be"),
+        b'{"a": 1} {"b": 2}\n',  # extra data
+        b'{"a": 1}\x0c\n',  # not JSON whitespace after the value
+        b'{"a": 1}\x00',
+        b"5\x00\n",
+        b"\n",
+        b"",
+        b"{oops\n",
+        b'{"id": "\xff"}\n',  # invalid UTF-8
+        b'{"t": "\xed\xa0\x80"}\n',  # an encoded surrogate: loads lets it through
+        b'{"t": "\\ud800 and \\ud83d\\ude00"}\n',
+        b'{"n": NaN, "i": -Infinity, "f": 1e400, "big": 123456789012345678901234567890}\n',
+        b'"just a string"\n',
+        b"[" * 100_000 + b"]" * 100_000 + b"\n",  # too deep
+        b'{"a": "raw \x01 control"}\n',
+        b'{"dup": 1, "dup": 2}\n',
+    ],
+)
+def test_the_line_decoder_answers_and_fails_exactly_as_json_loads(line: bytes) -> None:
+    def outcome(decode: Any) -> tuple[str, Any]:
+        try:
+            return "value", repr(decode(line))  # repr: NaN != NaN
+        except (ValueError, RecursionError) as e:
+            return type(e).__name__, str(e)
+
+    assert outcome(snapshot._loads) == outcome(json.loads)
