@@ -68,21 +68,37 @@ def _repair_text(paper: Paper) -> None:
     A lone surrogate (JSON's "\\ud800" decodes to one) is not text: UTF-8 cannot encode it, so
     the store would fail on it, batch after batch. Every source builds a Paper (through its
     constructor or ``new_paper``), so this is where such text is repaired, for every text field
-    a source fills. ASCII text (the usual case) costs one flag check a field."""
+    a source fills, the tuples of text (authors, categories) among them. ASCII text (the usual
+    case) costs one flag check a field."""
     for value in filter(None, _STR_VALUES(paper)):  # the usual case: nothing but ASCII text
         if value.__class__ is str:
             if not value.isascii():
                 break
-        elif isinstance(value, str):  # (a tuple field, say, holds no text to repair)
+        elif not all(item.isascii() for item in value):  # authors, categories: tuples of str
             break
     else:
         return
     for name, value in zip(_PAPER_STR_FIELDS, _STR_VALUES(paper), strict=True):
-        if isinstance(value, str) and not value.isascii():
-            try:
-                value.encode("utf-8")  # (C speed; a regex scan costs 5x more per paper)
-            except UnicodeEncodeError:
-                object.__setattr__(paper, name, _SURROGATE.sub(REPLACEMENT, value))
+        if isinstance(value, str):
+            repaired: str | tuple[str, ...] | None = _repaired(value)
+        elif value:
+            items = tuple(_repaired(item) or item for item in value)
+            repaired = items if items != value else None
+        else:
+            repaired = None
+        if repaired is not None:
+            object.__setattr__(paper, name, repaired)
+
+
+def _repaired(value: str) -> str | None:
+    """``value`` with its lone surrogates replaced, or None when it has none."""
+    if value.isascii():
+        return None
+    try:
+        value.encode("utf-8")  # (C speed; a regex scan costs 5x more per paper)
+    except UnicodeEncodeError:
+        return _SURROGATE.sub(REPLACEMENT, value)
+    return None
 
 
 _PAPER_STR_FIELDS = tuple(f.name for f in fields(Paper) if "str" in str(f.type))

@@ -66,6 +66,23 @@ def test_a_lone_surrogate_is_repaired_and_every_record_lands(cli: Cli, tmp_path:
     assert cli.rows("SELECT repo_name FROM repo_names ORDER BY 1") == [("x/y",), ("x/z",)]
 
 
+def test_lone_surrogates_in_authors_and_categories_are_repaired(cli: Cli, tmp_path: Path) -> None:
+    # the arXiv snapshot's list fields: a surrogate there once stopped the whole harvest
+    data = tmp_path / "snapshot.jsonl"
+    line = {
+        "id": "2501.00020", "title": "t", "abstract": "github.com/x/y", "comments": None,
+        "authors": "K\ud800 F", "authors_parsed": [["K\ud800", "F", ""], ["Li", "A.", ""]],
+        "categories": "cs.CV cs.\udfffL", "versions": [{"version": "v1",
+        "created": "Mon, 6 Jan 2025 10:00:00 GMT"}], "update_date": "2025-01-07",
+    }  # fmt: skip
+    data.write_text(json.dumps(line) + "\n")
+    for args in (("extract", str(data)), ("harvest", str(data), "--no-stats")):
+        out = cli(*args)
+        assert out.code == 0, out.stderr
+    rows = cli.rows("SELECT authors, categories, primary_category FROM papers")
+    assert rows == [(["F K\ufffd", "A. Li"], ["cs.CV", "cs.\ufffdL"], "cs.CV")]
+
+
 # -- 6: the job lock through another spelling of the path --------------------------------------
 
 
