@@ -87,13 +87,25 @@ def test_shipped_reports_have_headers_and_defaults() -> None:
             assert f"SET VARIABLE {param.name} = COALESCE(getvariable('{param.name}')" in report.sql
 
 
+@pytest.fixture(scope="module")
+def empty_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database with the schema and nothing else (``Store.ensure``), made once per module;
+    each test gets a copy."""
+    db = tmp_path_factory.mktemp("empty") / "h.duckdb"
+    Store(db).ensure()
+    return db
+
+
 @pytest.mark.parametrize("report", list_reports(), ids=lambda r: r.name)
-def test_every_report_runs_on_an_empty_database_both_ways(tmp_path: Path, report: object) -> None:
+def test_every_report_runs_on_an_empty_database_both_ways(
+    tmp_path: Path, empty_db: Path, report: object
+) -> None:
     from harvester.reports import Report
 
     assert isinstance(report, Report)
-    store = Store(tmp_path / "h.duckdb")
-    store.ensure()
+    for made in empty_db.parent.iterdir():  # the database (and a lock file, if any)
+        shutil.copyfile(made, tmp_path / made.name)
+    store = Store(tmp_path / empty_db.name)
     # through harvester, with every parameter bound to its default's type
     values = report.bind({p.name: str(p.default) for p in report.params})
     result = store.query([report.sql], values)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -96,13 +97,31 @@ def history(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cli]:
         yield cli
 
 
-@pytest.fixture
-def one_paper(cli: Cli, tmp_path: Path) -> Cli:
-    """A database with one harvested paper (2501.00001 linking a/b, fetched), to check that a
-    failing command leaves it intact (``tests/cli/hostile.py``: ``intact``)."""
+@pytest.fixture(scope="session")
+def one_paper_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The database ``one_paper`` starts from, harvested once per test process through the CLI
+    against a fake GitHub like ``fake`` (same token and seed; ``a/b`` is an automatic
+    repository, whose stats depend on its name only). Never written after: tests get copies."""
     from tests.cli.hostile import GOOD
 
-    good = tmp_path / "good.jsonl"
+    where = tmp_path_factory.mktemp("one_paper")
+    good = where / "good.jsonl"
     good.write_text(GOOD)
-    assert cli("harvest", str(good)).code == 0
+    with pytest.MonkeyPatch.context() as patch, FakeGitHub(token=TOKEN, seed=3) as server:
+        for name in ("GITHUB_TOKEN", "GH_TOKEN", "HARVESTER_DB", "HARVESTER_GITHUB_URL"):
+            patch.delenv(name, raising=False)
+        cli = Cli(where / "h.duckdb", server)
+        assert cli("harvest", str(good)).code == 0
+    return cli.db
+
+
+@pytest.fixture
+def one_paper(cli: Cli, one_paper_db: Path) -> Cli:
+    """A database with one harvested paper (2501.00001 linking a/b, fetched), to check that a
+    failing command leaves it intact (``tests/cli/hostile.py``: ``intact``). A copy of the
+    files ``one_paper_db`` left (the input ``good.jsonl``, the database and its lock file), as
+    a harvest in ``tmp_path`` would leave them, not a harvest per test."""
+    assert cli.db.name == one_paper_db.name
+    for made in one_paper_db.parent.iterdir():
+        shutil.copyfile(made, cli.db.parent / made.name)
     return cli

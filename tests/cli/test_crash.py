@@ -93,7 +93,7 @@ def _wait_for_repos(db: Path, proc: subprocess.Popen[str], at_least: int) -> Non
                 return
         except (errors.StoreError, errors.QueryError):
             pass  # not created yet
-        time.sleep(0.01)
+        time.sleep(0.05)
     raise AssertionError(f"the harvest ended before {at_least} repositories were stored")
 
 

@@ -33,12 +33,10 @@ def _one_line(text: str) -> str:
 
 
 @pytest.fixture
-def seeded(cli: Cli, tmp_path: Path) -> Cli:
-    """A database with one harvested paper, to check that errors leave it intact."""
-    good = tmp_path / "good.jsonl"
-    good.write_text(GOOD)
-    assert cli("harvest", str(good)).code == 0
-    return cli
+def seeded(one_paper: Cli) -> Cli:
+    """A database with one harvested paper (``GOOD``), to check that errors leave it intact
+    (a copy of one harvested once per test process: ``tests/cli/conftest.py``)."""
+    return one_paper
 
 
 def _intact(cli: Cli) -> None:
