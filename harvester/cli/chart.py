@@ -12,7 +12,7 @@ import typer
 from harvester import dashboard, reports
 from harvester.cli.app import app, guard, note, open_store
 from harvester.cli.options import DbOption, ForceOption
-from harvester.cli.output import write
+from harvester.cli.output import refuse_database, write
 from harvester.config import DEFAULT_DB
 from harvester.render import render
 from harvester.store import export
@@ -54,6 +54,7 @@ def chart(
 
     def body() -> None:
         store = open_store(db)
+        refuse_database(output, store.path)  # before the page is built, not after
         html = dashboard.build(
             store, grain=grain, top=top, since=since, now=dt.datetime.now(dt.UTC)
         )

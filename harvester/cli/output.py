@@ -62,14 +62,7 @@ def check_target(
 ) -> None:
     """Refuse ``path`` when it is the database (or its WAL or job lock), a directory, or an
     existing file that is not this command's earlier output (unless ``force``)."""
-    for suffix in _DB_COMPANIONS:
-        companion = db.with_name(db.name + suffix)
-        if _same_file(path, companion):
-            raise errors.UsageError(
-                f"--output {path} is the database {db}"
-                + (f" ({suffix.lstrip('.')} file)" if suffix else "")
-                + "; refusing to write over it: choose another file"
-            )
+    refuse_database(path, db)
     if not (path.exists() or path.is_symlink()):
         return
     if path.is_dir():
@@ -80,6 +73,21 @@ def check_target(
         f"{path} already exists and is not an earlier output of this command; "
         "choose another file, or add --force to replace it"
     )
+
+
+def refuse_database(path: Path | None, db: Path) -> None:
+    """Refuse ``path`` when it is the database, its WAL or its job lock, ``--force`` or not.
+    Commands check this before any work, so the refusal is immediate."""
+    if path is None:
+        return
+    for suffix in _DB_COMPANIONS:
+        companion = db.with_name(db.name + suffix)
+        if _same_file(path, companion):
+            raise errors.UsageError(
+                f"--output {path} is the database {db}"
+                + (f" ({suffix.lstrip('.')} file)" if suffix else "")
+                + "; refusing to write over it: choose another file"
+            )
 
 
 def _same_file(a: Path, b: Path) -> bool:

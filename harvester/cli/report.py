@@ -10,7 +10,7 @@ import typer
 from harvester import reports
 from harvester.cli.app import app, guard, open_store, output_format
 from harvester.cli.options import DbOption, ForceOption, OutputFormat
-from harvester.cli.output import emit, write
+from harvester.cli.output import emit, refuse_database, write
 from harvester.config import DEFAULT_DB, resolve_db_path
 from harvester.render import render
 
@@ -43,6 +43,7 @@ def report(
     def body() -> None:
         output_format(fmt)
         db_path = resolve_db_path(db)
+        refuse_database(output, db_path)  # before the report runs, not after
 
         def out(columns: list[str], rows: list[tuple[object, ...]], text: str) -> None:
             write(text, output, fmt, db=db_path, force=force, columns=columns)
