@@ -9,11 +9,11 @@
 SET VARIABLE since = COALESCE(getvariable('since'), DATE '1900-01-01');
 SET VARIABLE category = COALESCE(getvariable('category'), '');
 
-WITH pages AS (
+WITH pages AS (  -- paper_facts (kept current by the store): the papers linking no repository
     SELECT m.paper_id, m.url, split_part(m.repo_name, '/', 1) AS owner  -- lowercase already
     FROM mentions m
+    JOIN paper_facts f ON f.paper_id = m.paper_id AND NOT f.links_repo
     WHERE m.kind = 'pages'
-      AND NOT EXISTS (SELECT 1 FROM mentions o WHERE o.paper_id = m.paper_id AND o.kind = 'repo')
 ),
 owner_repos AS (
     SELECT split_part(r.full_name_lower, '/', 1) AS owner,
