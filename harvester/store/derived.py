@@ -52,8 +52,9 @@ def mark_papers(
 ) -> None:
     """Mark papers saved (``text``: their text may have changed) and papers that gained
     mentions only; then account for the rows written."""
-    rows = [("paper", p) for p in set(text)]
-    rows += [("mentions", p) for p in set(mentions)]
+    saved = set(text)
+    rows = [("paper", p) for p in saved]
+    rows += [("mentions", p) for p in set(mentions) - saved]
     if rows:
         bulk.append(con, "derived_dirty", rows)
     account(con)
