@@ -1,5 +1,6 @@
-"""The derived tables (schema 0009): ``paper_code``, ``paper_facts`` and ``paper_promises``,
-ordinary tables that the reports read instead of recomputing every paper each time.
+"""The derived tables (schema 0009): ``paper_code``, ``repo_mentions``, ``paper_facts`` and
+``paper_promises``, ordinary tables that the reports read instead of recomputing every paper
+each time.
 
 How they stay current (docs/architecture.md, "Derived tables"):
 
@@ -70,6 +71,11 @@ def mark_fetched(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(_SQL["mark_staged_repos"])
 
 
+def mark_unchanged(con: duckdb.DuckDBPyConnection) -> None:
+    """Repositories of a fetch batch that answered 304 (``stage_unchanged``)."""
+    con.execute(_SQL["mark_unchanged"])
+
+
 def mark_checks(con: duckdb.DuckDBPyConnection) -> None:
     """README checks (``stage_checks``) about to replace their repositories' citations."""
     con.execute(_SQL["mark_checks"])
@@ -99,6 +105,8 @@ def refresh(con: duckdb.DuckDBPyConnection, now: dt.datetime) -> Refresh:
             assert row is not None
             con.execute(_SQL["forget_paper_code"])
             con.execute(_SQL["update_paper_code"])
+            con.execute(_SQL["forget_repo_mentions"])
+            con.execute(_SQL["update_repo_mentions"])
             con.execute(_SQL["forget_paper_facts"])
             con.execute(_SQL["update_paper_facts"])
             if row[1]:
@@ -108,6 +116,8 @@ def refresh(con: duckdb.DuckDBPyConnection, now: dt.datetime) -> Refresh:
         else:
             con.execute(_SQL["empty_paper_code"])
             con.execute(_SQL["rebuild_paper_code"])
+            con.execute(_SQL["empty_repo_mentions"])
+            con.execute(_SQL["rebuild_repo_mentions"])
             con.execute(_SQL["empty_paper_facts"])
             con.execute(_SQL["rebuild_paper_facts"])
             con.execute(_SQL["empty_paper_promises"])

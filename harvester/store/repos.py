@@ -138,6 +138,7 @@ def save_outcomes(
     derived.mark_fetched(con)
     con.execute(_SQL["stage_unchanged"], {"names": unchanged})
     con.execute(_SQL["touch_unchanged"], {"now": now})
+    derived.mark_unchanged(con)
     con.execute(_SQL["keep_aliases"], {"now": now})
     con.execute(_SQL["point_names"])
     con.execute(_SQL["mark_fetched_names"], {"now": now})

@@ -1,7 +1,8 @@
-"""The derived tables (schema 0009: paper_code, paper_facts, paper_promises) equal a computation
-from scratch whenever no job is running: after jobs that end ok, fail or are interrupted, after a
-job killed with SIGKILL (the next job repairs them first), after rows written by another
-program (the next job rebuilds them), on random stores, and in a file from before version 9."""
+"""The derived tables (schema 0009: paper_code, repo_mentions, paper_facts, paper_promises)
+equal a computation from scratch whenever no job is running: after jobs that end ok, fail or are
+interrupted, after a job killed with SIGKILL (the next job repairs them first), after rows
+written by another program (the next job rebuilds them), on random stores, and in a file from
+before version 9."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ from tests.store.schemas import at_version
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 DERIVED = {
     "paper_code": "paper_code_rules",
+    "repo_mentions": "repo_mentions_rules",
     "paper_facts": "paper_facts_rules",
     "paper_promises": "paper_promises_rules",
 }

@@ -1,7 +1,9 @@
 -- harvester schema, version 9: derived tables, so that every shipped report answers in under a
 -- second on all of arXiv (issue 14; docs/architecture.md, "Derived tables").
 --
--- paper_code (a view in 0008) becomes an ordinary table, and two more derived tables join it:
+-- paper_code (a view in 0008) and repo_mentions (a view in 0004: the same columns, one row per
+-- repository mention, its paper's date, the name's status and the repository's stats) become
+-- ordinary tables, and two more derived tables join them:
 --   paper_facts     one row per paper: its date, categories and what its mentions say (links a
 --                   repository / a github.io page, a live repository, official code, a link in
 --                   the title or abstract): code_availability and friends group it in one pass
@@ -37,6 +39,45 @@ CREATE TABLE derived_state (                 -- one row
 );
 
 DROP VIEW paper_code;
+DROP VIEW repo_mentions;
+
+CREATE MACRO repo_mentions_rules(everything) AS TABLE
+SELECT
+    m.paper_id,
+    coalesce(p.published_at, p.listed_on) AS published,  -- listing date when none
+    m.repo_name,                                          -- lowercase owner/name as cited
+    m.repo AS repo_as_written,                            -- owner/name, case as written
+    m.source_field,
+    m.url,
+    n.status,                                             -- of the name as cited
+    n.detail,
+    n.checked_at,
+    r.repo_id,
+    r.full_name,                                          -- current name, GitHub's case
+    r.full_name_lower,
+    r.stars,
+    r.forks,
+    r.watchers,
+    r.open_issues,
+    r.language,
+    r.license,
+    r.topics,
+    r.description,
+    r.homepage,
+    r.created_at,
+    r.pushed_at,
+    r.updated_at,
+    r.archived,
+    r.is_fork,
+    r.fetched_at
+FROM mentions m
+JOIN papers p ON p.paper_id = m.paper_id
+LEFT JOIN repo_names n ON n.repo_name = m.repo_name
+LEFT JOIN repos r ON r.repo_id = n.repo_id
+WHERE m.kind = 'repo'
+  AND (everything OR m.paper_id IN (SELECT paper_id FROM derived_todo));
+
+CREATE TABLE repo_mentions AS SELECT * FROM repo_mentions_rules(true);
 
 CREATE MACRO paper_code_rules(everything) AS TABLE
 WITH

@@ -28,6 +28,10 @@ SELECT 'repo', repo_id::VARCHAR FROM stage_repos
 UNION ALL SELECT 'name', lower(full_name) FROM stage_repos
 UNION ALL SELECT 'name', lower(name) FROM stage_names;
 
+-- name: mark_unchanged
+-- Repositories that answered 304 Not Modified: only their fetched_at moved (repo_mentions).
+INSERT INTO derived_dirty SELECT 'repo', repo_id::VARCHAR FROM stage_unchanged;
+
 -- name: mark_old_names
 -- Before the upsert: the names these repositories had (a fork's old name keyed a pair).
 INSERT INTO derived_dirty
@@ -77,6 +81,12 @@ DELETE FROM paper_code WHERE paper_id IN (SELECT paper_id FROM derived_todo);
 -- name: update_paper_code
 INSERT INTO paper_code SELECT * FROM paper_code_rules(false);
 
+-- name: forget_repo_mentions
+DELETE FROM repo_mentions WHERE paper_id IN (SELECT paper_id FROM derived_todo);
+
+-- name: update_repo_mentions
+INSERT INTO repo_mentions SELECT * FROM repo_mentions_rules(false);
+
 -- name: forget_paper_facts
 DELETE FROM paper_facts WHERE paper_id IN (SELECT paper_id FROM derived_todo);
 
@@ -95,6 +105,12 @@ DELETE FROM paper_code;
 
 -- name: rebuild_paper_code
 INSERT INTO paper_code SELECT * FROM paper_code_rules(true);
+
+-- name: empty_repo_mentions
+DELETE FROM repo_mentions;
+
+-- name: rebuild_repo_mentions
+INSERT INTO repo_mentions SELECT * FROM repo_mentions_rules(true);
 
 -- name: empty_paper_facts
 DELETE FROM paper_facts;
