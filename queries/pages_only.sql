@@ -20,6 +20,7 @@ owner_repos AS (
            string_agg(DISTINCT r.full_name, ', ' ORDER BY r.full_name) AS repos
     FROM repos r
     WHERE r.repo_id IN (SELECT repo_id FROM repo_names WHERE repo_id IS NOT NULL)
+      AND split_part(r.full_name_lower, '/', 1) IN (SELECT owner FROM pages)  -- those asked for
     GROUP BY ALL
 )
 SELECT

@@ -97,7 +97,8 @@ def refresh(con: duckdb.DuckDBPyConnection, now: dt.datetime) -> Refresh:
     if reason is None:
         return Refresh("none")
     threads = con.execute("SELECT current_setting('threads')").fetchone()
-    con.execute(f"SET threads = {max(1, os.cpu_count() or 1)}")  # a refresh is one big query
+    if reason != "marks":  # a rebuild is a few big queries; a job's refresh keeps its one thread
+        con.execute(f"SET threads = {max(1, os.cpu_count() or 1)}")
     try:
         if reason == "marks":
             con.execute(_SQL["todo"])

@@ -251,6 +251,11 @@ gated AS (
             'i')                                                                AS has_future,
         regexp_matches(body, '\b(available|released|accessible|hosted)\b', 'i') AS has_available
     FROM bodies
+    -- one pass first: any of the three (most texts match none; three passes cost 2x)
+    WHERE regexp_matches(body, 'github\.com/|\b(on|at|via|in|from|through|to)\s+'
+        || '((our|the|a|public)\s+)?github\b($|[^.\w]|\.(\s|$))'
+        || '|\b(will|would|shall)\s+be\b|\bwe\s+(will|plan\s+to|intend\s+to)\s'
+        || '|\b(available|released|accessible|hosted)\b', 'i')
 ),
 signals AS (
     SELECT paper_id, title,
