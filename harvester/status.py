@@ -111,6 +111,8 @@ def database_rows(
         took = f" in {_took(finished - started)}" if finished is not None else ""
         when = f"{started:%Y-%m-%d %H:%M}"
         rows.append((f"run {run_id}", f"{command} {state}, {when}{took}: {message or '-'}"))
+    if info.get("derived_stale"):
+        rows.append(("derived tables", info["derived_stale"]))
     pending = names.get(Status.PENDING, 0) + names.get(Status.ERROR, 0)
     if pending:
         rows.append(("to do", f"{pending} names to fetch: run `harvester refresh`"))

@@ -13,27 +13,20 @@ SET VARIABLE grain = COALESCE(getvariable('grain'), 'month');
 SET VARIABLE since = COALESCE(getvariable('since'), DATE '1900-01-01');
 SET VARIABLE category = COALESCE(getvariable('category'), '');
 
-WITH paper_code AS (
+WITH paper_code AS (  -- paper_facts: one row per paper, kept current by the store
     SELECT
-        p.paper_id,
-        date_trunc(getvariable('grain')::VARCHAR, coalesce(p.published_at, p.listed_on))::DATE
-            AS period,
-        EXISTS (SELECT 1 FROM mentions m WHERE m.paper_id = p.paper_id AND m.kind = 'repo')
-            AS links_repo,
-        EXISTS (SELECT 1 FROM repo_mentions v
-                WHERE v.paper_id = p.paper_id AND v.status IN ('ok', 'renamed'))
-            AS has_live_repo,
-        EXISTS (SELECT 1 FROM main.paper_code o
-                WHERE o.paper_id = p.paper_id AND o.role = 'official') AS has_official,
-        EXISTS (SELECT 1 FROM mentions m WHERE m.paper_id = p.paper_id AND m.kind = 'repo'
-                AND m.source_field IN ('title', 'abstract'))            AS in_abstract
-    FROM papers p
-    WHERE coalesce(p.published_at, p.listed_on) >= getvariable('since')::DATE
+        f.paper_id,
+        date_trunc(getvariable('grain')::VARCHAR, f.published)::DATE AS period,
+        f.links_repo,
+        f.has_live_repo,
+        f.has_official,
+        f.in_abstract
+    FROM paper_facts f
+    WHERE f.published >= getvariable('since')::DATE
       AND (getvariable('category') = ''
-           OR contains(' ' || lower(replace(array_to_string(p.categories, ' '), '.', ' .')) || ' ',
+           OR contains(' ' || lower(replace(array_to_string(f.categories, ' '), '.', ' .')) || ' ',
                        ' ' || lower(replace(getvariable('category'), '.', ' .')) || ' '))
 ),
--- every period from the first to the last, so that a quiet period shows as 0, not as a gap
 periods AS (
     SELECT unnest(generate_series(min(period), max(period),
                                   ('1 ' || getvariable('grain')::VARCHAR)::INTERVAL))::DATE

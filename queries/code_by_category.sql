@@ -13,30 +13,23 @@ SET VARIABLE category = COALESCE(getvariable('category'), '');
 SET VARIABLE since = COALESCE(getvariable('since'), DATE '1900-01-01');
 SET VARIABLE min_category_papers = COALESCE(getvariable('min_category_papers'), 1);
 
-WITH chosen AS (
-    SELECT p.paper_id, coalesce(p.primary_category, '(none)') AS primary_category
-    FROM papers p
-    WHERE coalesce(p.published_at, p.listed_on, DATE '1900-01-01') >= getvariable('since')::DATE
+WITH chosen AS (  -- paper_facts: one row per paper, kept current by the store
+    SELECT f.paper_id, coalesce(f.primary_category, '(none)') AS primary_category,
+           f.links_repo, f.has_live_repo
+    FROM paper_facts f
+    WHERE coalesce(f.published, DATE '1900-01-01') >= getvariable('since')::DATE
       AND (getvariable('category') = ''
-           OR lower(p.primary_category) = lower(getvariable('category'))
-           OR starts_with(lower(p.primary_category), lower(getvariable('category')) || '.'))
-),
-linked AS (
-    SELECT DISTINCT paper_id FROM mentions WHERE kind = 'repo'
-),
-live AS (
-    SELECT DISTINCT paper_id FROM repo_mentions WHERE status IN ('ok', 'renamed')
+           OR lower(f.primary_category) = lower(getvariable('category'))
+           OR starts_with(lower(f.primary_category), lower(getvariable('category')) || '.'))
 )
 SELECT
     c.primary_category,
-    count(*)                                               AS papers,
-    count(l.paper_id)                                      AS with_repo_link,
-    round(100.0 * count(l.paper_id) / count(*), 1)         AS pct_with_repo,
-    count(v.paper_id)                                      AS with_live_repo,
-    round(100.0 * count(v.paper_id) / count(*), 1)         AS pct_live
+    count(*)                                                          AS papers,
+    count(*) FILTER (WHERE c.links_repo)                              AS with_repo_link,
+    round(100.0 * count(*) FILTER (WHERE c.links_repo) / count(*), 1) AS pct_with_repo,
+    count(*) FILTER (WHERE c.has_live_repo)                           AS with_live_repo,
+    round(100.0 * count(*) FILTER (WHERE c.has_live_repo) / count(*), 1) AS pct_live
 FROM chosen c
-LEFT JOIN linked l ON l.paper_id = c.paper_id
-LEFT JOIN live v ON v.paper_id = c.paper_id
 GROUP BY c.primary_category
 HAVING count(*) >= getvariable('min_category_papers')::INTEGER
 ORDER BY papers DESC, c.primary_category;

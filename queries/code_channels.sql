@@ -6,24 +6,26 @@
 -- param: since = '1900-01-01'   Only papers published on or after this date.
 SET VARIABLE since = COALESCE(getvariable('since'), DATE '1900-01-01');
 
-WITH official AS (
-    SELECT c.paper_id, c.repo_name, c.official_channels
+WITH official AS (  -- each channel that supports an official repository of the paper, once
+    SELECT DISTINCT c.paper_id, ch.channel
     FROM paper_code c
-    JOIN papers p ON p.paper_id = c.paper_id
+    JOIN paper_facts f ON f.paper_id = c.paper_id,
+         unnest(c.official_channels) AS ch(channel)
     WHERE c.role = 'official'
-      AND coalesce(p.published_at, p.listed_on, DATE '9999-12-31') >= getvariable('since')::DATE
+      AND coalesce(f.published, DATE '9999-12-31') >= getvariable('since')::DATE
 ),
-per_paper AS (  -- the channels that support any official repository of the paper
-    SELECT paper_id, list_distinct(flatten(list(official_channels))) AS channels
+per_paper AS (
+    SELECT paper_id, count(*) AS channels
     FROM official
     GROUP BY paper_id
 )
 SELECT
-    ch.channel,
+    o.channel,
     count(*)                                                   AS papers,
-    count(*) FILTER (WHERE len(pp.channels) = 1)               AS alone,
+    count(*) FILTER (WHERE pp.channels = 1)                    AS alone,
     round(100.0 * count(*) / (SELECT nullif(count(*), 0) FROM per_paper), 1)
                                                                AS pct_of_papers_with_code
-FROM per_paper pp, unnest(pp.channels) AS ch(channel)
-GROUP BY ch.channel
-ORDER BY papers DESC, ch.channel;
+FROM official o
+JOIN per_paper pp ON pp.paper_id = o.paper_id
+GROUP BY o.channel
+ORDER BY papers DESC, o.channel;

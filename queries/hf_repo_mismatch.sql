@@ -13,6 +13,8 @@ WITH linked AS (
            coalesce(full_name, repo_as_written)            AS now_at,
            split_part(coalesce(full_name_lower, repo_name), '/', 1) AS owner_key
     FROM repo_mentions
+    -- only papers with a Hugging Face githubRepo can disagree with it
+    WHERE paper_id IN (SELECT paper_id FROM repo_mentions WHERE source_field = 'hf_github_repo')
 ),
 per_paper AS (
     SELECT paper_id,

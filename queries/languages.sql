@@ -18,7 +18,8 @@ WITH linked AS (
       AND coalesce(published, DATE '1900-01-01') >= getvariable('since')::DATE
       AND (getvariable('category') = '' OR paper_id IN (
           SELECT paper_id FROM papers
-          WHERE contains(' ' || lower(replace(array_to_string(categories, ' '), '.', ' .')) || ' ',
+          WHERE getvariable('category') <> ''  -- no scan without a category
+            AND contains(' ' || lower(replace(array_to_string(categories, ' '), '.', ' .')) || ' ',
                          ' ' || lower(replace(getvariable('category'), '.', ' .')) || ' ')))
     GROUP BY ALL
 )

@@ -9,17 +9,18 @@
 SET VARIABLE since = COALESCE(getvariable('since'), DATE '1900-01-01');
 SET VARIABLE category = COALESCE(getvariable('category'), '');
 
-WITH pages AS (
+WITH pages AS (  -- paper_facts (kept current by the store): the papers linking no repository
     SELECT m.paper_id, m.url, split_part(m.repo_name, '/', 1) AS owner  -- lowercase already
     FROM mentions m
+    JOIN paper_facts f ON f.paper_id = m.paper_id AND NOT f.links_repo
     WHERE m.kind = 'pages'
-      AND NOT EXISTS (SELECT 1 FROM mentions o WHERE o.paper_id = m.paper_id AND o.kind = 'repo')
 ),
 owner_repos AS (
     SELECT split_part(r.full_name_lower, '/', 1) AS owner,
            string_agg(DISTINCT r.full_name, ', ' ORDER BY r.full_name) AS repos
     FROM repos r
     WHERE r.repo_id IN (SELECT repo_id FROM repo_names WHERE repo_id IS NOT NULL)
+      AND split_part(r.full_name_lower, '/', 1) IN (SELECT owner FROM pages)  -- those asked for
     GROUP BY ALL
 )
 SELECT

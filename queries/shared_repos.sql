@@ -4,6 +4,13 @@
 -- param: min_papers = 2   Only repositories cited by at least this many papers.
 SET VARIABLE min_papers = COALESCE(getvariable('min_papers'), 2);
 
+WITH shared AS (  -- cheap first: which repositories reach min_papers (most do not)
+    SELECT full_name, stars
+    FROM repo_mentions
+    WHERE repo_id IS NOT NULL
+    GROUP BY full_name, stars
+    HAVING count(DISTINCT paper_id) >= getvariable('min_papers')::INTEGER
+)
 SELECT
     v.full_name                                     AS repo,
     count(DISTINCT v.paper_id)                      AS papers,
@@ -11,7 +18,7 @@ SELECT
     string_agg(DISTINCT v.paper_id, ', ' ORDER BY v.paper_id) AS paper_ids,
     string_agg(DISTINCT v.repo_name, ', ' ORDER BY v.repo_name) AS cited_as
 FROM repo_mentions v
+JOIN shared s ON s.full_name = v.full_name AND s.stars IS NOT DISTINCT FROM v.stars
 WHERE v.repo_id IS NOT NULL
 GROUP BY ALL
-HAVING count(DISTINCT v.paper_id) >= getvariable('min_papers')::INTEGER
 ORDER BY papers DESC, v.stars DESC, repo;

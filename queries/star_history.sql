@@ -10,13 +10,11 @@
 SET VARIABLE top = COALESCE(getvariable('top'), 25);
 SET VARIABLE since = COALESCE(getvariable('since'), DATE '1900-01-01');
 
-WITH linked AS (
-    SELECT DISTINCT n.repo_id
-    FROM repo_names n
-    JOIN mentions m ON m.repo_name = n.repo_name AND m.kind = 'repo'
-    JOIN papers p ON p.paper_id = m.paper_id
-    WHERE n.repo_id IS NOT NULL
-      AND coalesce(p.published_at, p.listed_on, DATE '1900-01-01') >= getvariable('since')::DATE
+WITH linked AS (  -- repo_mentions: a derived table (schema 0009), no 2.7M-paper join
+    SELECT DISTINCT repo_id
+    FROM repo_mentions
+    WHERE repo_id IS NOT NULL
+      AND coalesce(published, DATE '1900-01-01') >= getvariable('since')::DATE
 ),
 top AS (
     SELECT r.repo_id, r.full_name, r.stars

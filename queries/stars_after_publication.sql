@@ -21,7 +21,8 @@ WITH pairs AS (
     WHERE repo_id IS NOT NULL AND published >= getvariable('since')::DATE
       AND (getvariable('category') = '' OR paper_id IN (
           SELECT paper_id FROM papers
-          WHERE contains(' ' || lower(replace(array_to_string(categories, ' '), '.', ' .')) || ' ',
+          WHERE getvariable('category') <> ''  -- no scan without a category
+            AND contains(' ' || lower(replace(array_to_string(categories, ' '), '.', ' .')) || ' ',
                          ' ' || lower(replace(getvariable('category'), '.', ' .')) || ' ')))
 ),
 targets AS (

@@ -8,21 +8,27 @@
 SET VARIABLE top = COALESCE(getvariable('top'), 25);
 SET VARIABLE min_repos = COALESCE(getvariable('min_repos'), 1);
 
-WITH cited AS (
-    SELECT repo_id, full_name, stars, split_part(full_name_lower, '/', 1) AS owner_key,
-           count(DISTINCT paper_id) AS papers, list(DISTINCT paper_id) AS paper_ids
+WITH cited AS (  -- one row per repository
+    SELECT repo_id, full_name, stars, split_part(full_name_lower, '/', 1) AS owner_key
     FROM repo_mentions
     WHERE repo_id IS NOT NULL
     GROUP BY ALL
+),
+owner_papers AS (  -- the papers citing any of an owner's repositories, once each
+    SELECT split_part(full_name_lower, '/', 1) AS owner_key, count(DISTINCT paper_id) AS papers
+    FROM repo_mentions
+    WHERE repo_id IS NOT NULL
+    GROUP BY 1
 )
 SELECT
-    split_part(arg_max(full_name, stars), '/', 1)         AS owner,
+    split_part(arg_max(c.full_name, c.stars), '/', 1)     AS owner,
     count(*)                                              AS repos,
-    length(list_distinct(flatten(list(paper_ids))))       AS papers,
-    sum(stars)::BIGINT                                    AS total_stars,
-    arg_max(full_name, stars)                             AS top_repo
-FROM cited
-GROUP BY owner_key
+    any_value(o.papers)                                   AS papers,
+    sum(c.stars)::BIGINT                                  AS total_stars,
+    arg_max(c.full_name, c.stars)                         AS top_repo
+FROM cited c
+JOIN owner_papers o ON o.owner_key = c.owner_key
+GROUP BY c.owner_key
 HAVING count(*) >= getvariable('min_repos')::INTEGER
 ORDER BY repos DESC, papers DESC, total_stars DESC, owner
 LIMIT getvariable('top')::INTEGER;

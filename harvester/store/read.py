@@ -11,7 +11,7 @@ from typing import Any
 import duckdb
 
 from harvester.errors import QueryError
-from harvester.store import migrate, statements
+from harvester.store import derived, migrate, statements
 from harvester.store.connection import first_line, interrupted
 from harvester.store.runs import CURSORS_SINCE
 
@@ -85,6 +85,7 @@ def summary(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
         "runs": last_runs,
         "cursors": cursors,
         "verdicts": verdicts,
+        "derived_stale": derived.staleness(con),
     }
 
 

@@ -14,7 +14,7 @@ from typing import Any
 import duckdb
 
 from harvester.models import Outcome, RepoStats, Status
-from harvester.store import bulk, runs, statements
+from harvester.store import bulk, derived, runs, statements
 
 _SQL = statements.group("repos")
 
@@ -131,11 +131,14 @@ def save_outcomes(
         REPO_COLUMNS,
         (repo_row(repo, etag, now) for repo, etag in found.values()),
     )
+    derived.mark_old_names(con)
     con.execute(_UPSERT_REPOS)
     con.execute(_SQL["stage_names"])
     bulk.append(con, "stage_names", name_rows)
+    derived.mark_fetched(con)
     con.execute(_SQL["stage_unchanged"], {"names": unchanged})
     con.execute(_SQL["touch_unchanged"], {"now": now})
+    derived.mark_unchanged(con)
     con.execute(_SQL["keep_aliases"], {"now": now})
     con.execute(_SQL["point_names"])
     con.execute(_SQL["mark_fetched_names"], {"now": now})
@@ -146,6 +149,7 @@ def save_outcomes(
     fetched_row = con.execute(_SQL["count_fetched"]).fetchone()
     fetched = int(fetched_row[0]) if fetched_row else 0
     runs.add_counts(con, run_id, repos_fetched=fetched, requests=requests)
+    derived.account(con)
     return fetched
 
 

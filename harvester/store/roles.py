@@ -2,8 +2,9 @@
 
 Functions of a ``Database`` (the ``Store``): each opens its own reader or write transaction, so
 the channel in ``harvester/readmes.py`` stays free of SQL. What a README cites is stored
-(``readme_citations``, ``readme_checks``), never the README. ``paper_code`` is a view (the rules
-of ``harvester/roles.py`` in SQL), so it is always current and nothing needs rebuilding.
+(``readme_citations``, ``readme_checks``), never the README. ``paper_code`` is a derived table
+(schema 0009: the rules of ``harvester/roles.py`` in SQL, ``store/derived.py`` keeps it current);
+what reads it here brings it up to date first, since a job reads it before the job ends.
 
 ``papers.doi`` (schema 0006, another branch) is read when the database has it.
 """
@@ -19,7 +20,7 @@ import duckdb
 from harvester import roles
 from harvester.backlinks import KnownPaper, ReadmeScan
 from harvester.models import Mention, Outcome
-from harvester.store import bulk, papers, repos, statements
+from harvester.store import bulk, derived, papers, repos, statements
 from harvester.store.connection import Database
 
 _SQL = statements.group("roles")
@@ -56,6 +57,7 @@ def repos_to_check(
     if not store.path.exists():
         return []
     with store.transaction() as con:  # a writer: an older file gains the 0008 tables first
+        derived.refresh(con, dt.datetime.now(dt.UTC))
         params = {"stale_before": stale_before, "limit": limit}
         return [
             (int(r[0]), str(r[1])) for r in con.execute(_SQL["repos_to_check"], params).fetchall()
@@ -103,10 +105,12 @@ def save_readmes(store: Database, results: Sequence[ReadmeResult], now: dt.datet
     ]
     with store.transaction() as con:
         bulk.stage(con, "stage_checks", "readme_checks", _CHECK_COLUMNS, checks)
+        derived.mark_checks(con)  # its papers before and after: derived.py
         con.execute(_SQL["forget_citations"])
         con.execute(_SQL["upsert_checks"])
         bulk.stage(con, "stage_citations", "readme_citations", _CITE_COLUMNS, cites)
         con.execute(_SQL["insert_citations"])
+        derived.account(con)
     return len(cites)
 
 
@@ -119,6 +123,7 @@ def papers_to_search(store: Database, limit: int | None = None) -> list[tuple[st
     if not store.path.exists():
         return []
     with store.transaction() as con:
+        derived.refresh(con, dt.datetime.now(dt.UTC))  # this job may have added code
         rows = con.execute(_SQL["papers_to_search"], {"limit": limit}).fetchall()
     return [(str(p), t) for p, t in rows]
 
@@ -170,18 +175,21 @@ def save_search(
                 rows.append(tuple(values.get(c) for c in papers.MENTION_COLUMNS))
             papers.insert_mentions(con, rows)
             con.execute(_SQL["pending_names"], {"now": now})
+            derived.mark_papers(con, (), [paper_id])
             repos.save_outcomes(con, [o for o, _ in found], run_id, 0, now)
         con.execute(
             _SQL["upsert_search"],
             {"paper_id": paper_id, "now": now, "hits": hits, "confirmed": len(found)},
         )
+        derived.account(con)
     if found:
         save_readmes(store, [r for _, r in found], now)
 
 
 def paper_code_counts(store: Database) -> PaperCodeCounts:
     """How many rows ``paper_code`` has, how many official, for how many papers, in conflict."""
-    with store.reader() as con:
+    with store.transaction() as con:  # current first: a job reads it before it ends
+        derived.refresh(con, dt.datetime.now(dt.UTC))
         row = con.execute(_SQL["paper_code_counts"]).fetchone()
     assert row is not None
     return PaperCodeCounts(*(int(v) for v in row))

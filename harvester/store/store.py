@@ -23,7 +23,7 @@ from typing import Any
 import duckdb
 
 from harvester.models import Mention, Outcome, Paper, Status
-from harvester.store import documents, read, repos, runs
+from harvester.store import derived, documents, read, repos, runs
 from harvester.store.connection import WRITE_ROW_GROUP, WRITER_SETTINGS, Database
 from harvester.store.papers import MENTION_COLUMNS, PAPER_COLUMNS, SaveCounts, insert_mentions
 from harvester.store.papers import save_papers as _save_papers
@@ -61,12 +61,23 @@ class Store(Database):
         Returns the new run id and the ids of the runs recovered that way."""
         now = utcnow()
         with self.transaction() as con:
-            return runs.begin(con, command, args, now)
+            begun = runs.begin(con, command, args, now)
+            derived.refresh(con, now)  # a killed job's writes first (its marks are stored)
+            return begun
 
     def end_run(self, run_id: int, status: str, message: str | None = None) -> None:
+        """Finish the run, with the derived tables brought up to date in the same transaction:
+        a run recorded as ended never leaves them behind its writes."""
         now = utcnow()
         with self.transaction() as con:
+            derived.refresh(con, now)
             runs.finish(con, run_id, status, message, now)
+
+    def refresh_derived(self) -> derived.Refresh:
+        """Bring the derived tables (paper_code, paper_facts, paper_promises) up to date now."""
+        now = utcnow()
+        with self.transaction() as con:
+            return derived.refresh(con, now)
 
     def add_run_counts(self, con: duckdb.DuckDBPyConnection, run_id: int, **counts: int) -> None:
         runs.add_counts(con, run_id, **counts)
@@ -135,7 +146,9 @@ class Store(Database):
         """Store a batch of papers and their mentions in one transaction (idempotent)."""
         now = utcnow()
         with self.transaction() as con:
-            return _save_papers(con, papers, mentions, run_id, now)
+            counts = _save_papers(con, papers, mentions, run_id, now)
+            derived.mark_papers(con, (p.paper_id for p in papers), (m.paper_id for m in mentions))
+            return counts
 
     # -- documents (harvester follow) ---------------------------------------------------------
 
@@ -187,6 +200,10 @@ class Store(Database):
         now = utcnow()
         with self.transaction() as con:
             counts = _save_papers(con, papers, mentions, run_id, now) if papers else SaveCounts()
+            if papers:
+                derived.mark_papers(
+                    con, (p.paper_id for p in papers), (m.paper_id for m in mentions)
+                )
             documents.save(con, fetched, run_id, now)
             return counts
 

@@ -1,5 +1,6 @@
-"""The paper_code view applies the rules of harvester/roles.py: the same rows on random evidence
-(forks, lists, references, conflicts), and the decoys end as they should."""
+"""The paper_code table (its rules: the paper_code_rules macro, schema 0009) applies the rules of
+harvester/roles.py: the same rows on random evidence (forks, lists, references, conflicts), and
+the decoys end as they should."""
 
 from __future__ import annotations
 
@@ -83,6 +84,8 @@ def fill(store: Store, rng: random.Random) -> None:
 def test_the_view_gives_the_rows_of_the_rules(tmp_path: Path, seed: int) -> None:
     store = Store(tmp_path / "h.duckdb")
     fill(store, random.Random(seed))
+    # fill writes as another program would (raw SQL): the store sees it and rebuilds
+    assert store.refresh_derived().mode == "full"
     items, forks = evidence(store)
     expected = {
         (r.paper_id, r.repo): (r.role, r.confidence, r.channels, r.official_channels, r.conflict)
@@ -104,6 +107,8 @@ def test_the_view_gives_the_rows_of_the_rules(tmp_path: Path, seed: int) -> None
     order = [(r.paper_id, r.repo) for r in assign(items, forks)]
     ranked = sorted(rows, key=lambda r: (r[0], r[7]))
     assert [(r[0], r[1]) for r in ranked] == order
+    macro = store.query(["SELECT * FROM paper_code_rules(true)"]).rows
+    assert sorted(macro, key=repr) == sorted(store.query(["FROM paper_code"]).rows, key=repr)
     counts = paper_code_counts(store)
     assert counts.rows == len(expected)
     assert counts.official == sum(v[0] == "official" for v in expected.values())

@@ -78,6 +78,7 @@ def _world(store: Store) -> int:
         ],
         run,
     )
+    store.refresh_derived()  # repo_mentions is a derived table (schema 0009): as a job's end does
     return run
 
 

@@ -14,6 +14,7 @@ import harvester.store
 from harvester.store import statements
 
 GROUPS = (
+    "derived",
     "runs",
     "papers",
     "repos",

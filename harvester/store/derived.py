@@ -1,0 +1,164 @@
+"""The derived tables (schema 0009): ``paper_code``, ``repo_mentions``, ``paper_facts`` and
+``paper_promises``, ordinary tables that the reports read instead of recomputing every paper
+each time.
+
+How they stay current (docs/architecture.md, "Derived tables"):
+
+* every write the store makes **marks** what it touched in ``derived_dirty`` (papers saved,
+  repositories fetched, names resolved, READMEs checked), in the same transaction as the write,
+  and accounts for its rows in ``derived_state`` (the inputs' row counts);
+* every job **refreshes** them when it ends (ok, partial, failed or interrupted) and before it
+  starts (a job killed with SIGKILL left its marks: the next one repairs them first): only the
+  papers the marks reach are recomputed, and the promise regexes run only over papers saved
+  again (their text may have changed);
+* input row counts that differ from ``derived_state`` mean another program wrote to the file:
+  the next refresh rebuilds everything (so does a mark of kind ``all``, which a user who
+  changed rows in place with another tool inserts: ``INSERT INTO derived_dirty VALUES
+  ('all', '')``).
+
+Functions of an open write connection (``Store`` opens it), but ``staleness``, which reads.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import duckdb
+
+from harvester.store import bulk, migrate, statements
+
+_SQL = statements.group("derived")
+SINCE = 9  # the schema version that added the derived tables
+_COUNTED = ("papers", "mentions", "repo_names", "repos", "readme_checks", "readme_citations")
+
+
+@dataclass(frozen=True, slots=True)
+class Refresh:
+    """What a refresh did: ``mode`` none / incremental / full, and how many papers."""
+
+    mode: str
+    papers: int = 0
+    texts: int = 0
+
+
+def _ready(con: duckdb.DuckDBPyConnection) -> bool:
+    return migrate.current_version(con) >= SINCE
+
+
+def mark_papers(
+    con: duckdb.DuckDBPyConnection, text: Iterable[str], mentions: Iterable[str] = ()
+) -> None:
+    """Mark papers saved (``text``: their text may have changed) and papers that gained
+    mentions only; then account for the rows written."""
+    saved = set(text)
+    rows = [("paper", p) for p in saved]
+    rows += [("mentions", p) for p in set(mentions) - saved]
+    if rows:
+        bulk.append(con, "derived_dirty", rows)
+    account(con)
+
+
+def mark_old_names(con: duckdb.DuckDBPyConnection) -> None:
+    """Before a fetch batch's upsert (``stage_repos``): the names its repositories had."""
+    con.execute(_SQL["mark_old_names"])
+
+
+def mark_fetched(con: duckdb.DuckDBPyConnection) -> None:
+    """A fetch batch (``stage_repos``, ``stage_names``): its repositories and names."""
+    con.execute(_SQL["mark_staged_repos"])
+
+
+def mark_unchanged(con: duckdb.DuckDBPyConnection) -> None:
+    """Repositories of a fetch batch that answered 304 (``stage_unchanged``)."""
+    con.execute(_SQL["mark_unchanged"])
+
+
+def mark_checks(con: duckdb.DuckDBPyConnection) -> None:
+    """README checks (``stage_checks``) about to replace their repositories' citations."""
+    con.execute(_SQL["mark_checks"])
+
+
+def account(con: duckdb.DuckDBPyConnection) -> None:
+    """Record the inputs' row counts as the store's own (call after a marked write)."""
+    row = con.execute(_SQL["counts"]).fetchone()
+    assert row is not None
+    con.execute(_SQL["account"], dict(zip(_COUNTED, row, strict=True)))
+
+
+def refresh(con: duckdb.DuckDBPyConnection, now: dt.datetime) -> Refresh:
+    """Bring the derived tables up to date: nothing to do, only the marked papers, or (rows
+    written by another program, or an ``all`` mark) everything."""
+    if not _ready(con):
+        return Refresh("none")
+    reason = _stale(con)
+    if reason is None:
+        return Refresh("none")
+    threads = con.execute("SELECT current_setting('threads')").fetchone()
+    if reason != "marks":  # a rebuild is a few big queries; a job's refresh keeps its one thread
+        con.execute(f"SET threads = {max(1, os.cpu_count() or 1)}")
+    try:
+        if reason == "marks":
+            con.execute(_SQL["todo"])
+            row = con.execute(_SQL["count_todo"]).fetchone()
+            assert row is not None
+            con.execute(_SQL["forget_paper_code"])
+            con.execute(_SQL["update_paper_code"])
+            con.execute(_SQL["forget_repo_mentions"])
+            con.execute(_SQL["update_repo_mentions"])
+            con.execute(_SQL["forget_paper_facts"])
+            con.execute(_SQL["update_paper_facts"])
+            if row[1]:
+                con.execute(_SQL["forget_paper_promises"])
+                con.execute(_SQL["update_paper_promises"])
+            done = Refresh("incremental", int(row[0]), int(row[1]))
+        else:
+            con.execute(_SQL["empty_paper_code"])
+            con.execute(_SQL["rebuild_paper_code"])
+            con.execute(_SQL["empty_repo_mentions"])
+            con.execute(_SQL["rebuild_repo_mentions"])
+            con.execute(_SQL["empty_paper_facts"])
+            con.execute(_SQL["rebuild_paper_facts"])
+            con.execute(_SQL["empty_paper_promises"])
+            con.execute(_SQL["rebuild_paper_promises"])
+            done = Refresh("full")
+        con.execute(_SQL["clear_todo"])
+        con.execute(_SQL["clear_dirty"])
+        account(con)
+        con.execute(_SQL["refreshed"], {"now": now})
+    finally:
+        if threads is not None:
+            con.execute(f"SET threads = {int(threads[0])}")
+    return done
+
+
+def _stale(con: duckdb.DuckDBPyConnection) -> str | None:
+    """None (current), ``marks`` (writes marked since the last refresh) or ``other`` (rows
+    written by another program, or an ``all`` mark: only a rebuild is sure)."""
+    counts = con.execute(_SQL["counts"]).fetchone()
+    state = con.execute(_SQL["state"]).fetchone()
+    assert counts is not None
+    if state is None or tuple(state[:6]) != tuple(counts) or state[8]:
+        return "other"
+    return "marks" if state[7] else None
+
+
+def staleness(con: duckdb.DuckDBPyConnection) -> str | None:
+    """For ``harvester status``: None when the derived tables are current, else one line on
+    why they are not and what makes them current. Works on a read-only connection."""
+    if not _ready(con):
+        return None
+    reason = _stale(con)
+    if reason == "marks":
+        return (
+            "behind the last writes (a job is running, or one was killed): "
+            "the next harvester job brings them up to date"
+        )
+    if reason == "other":
+        return (
+            "rows were written by another program: the next harvester job rebuilds them "
+            "(reports read them until then)"
+        )
+    return None

@@ -1,0 +1,131 @@
+-- The derived tables (schema 0009; harvester/store/derived.py): marks, state, refresh.
+
+-- name: counts
+SELECT (SELECT count(*) FROM papers), (SELECT count(*) FROM mentions),
+       (SELECT count(*) FROM repo_names), (SELECT count(*) FROM repos),
+       (SELECT count(*) FROM readme_checks), (SELECT count(*) FROM readme_citations);
+
+-- name: state
+SELECT papers, mentions, repo_names, repos, readme_checks, readme_citations, refreshed_at,
+       (SELECT count(*) FROM derived_dirty),
+       (SELECT count(*) FROM derived_dirty WHERE kind = 'all')
+FROM derived_state;
+
+-- name: account
+-- The job's own writes are accounted for (they are marked): counts that differ at the next
+-- refresh were written by another program.
+UPDATE derived_state SET papers = $papers, mentions = $mentions, repo_names = $repo_names,
+    repos = $repos, readme_checks = $readme_checks, readme_citations = $readme_citations;
+
+-- name: refreshed
+UPDATE derived_state SET refreshed_at = $now;
+
+-- name: mark_staged_repos
+-- A fetch batch (sql/repos.sql's staging tables): the repositories, their current names (a
+-- mention of that name now resolves through an alias) and the names as asked for.
+INSERT INTO derived_dirty
+SELECT 'repo', repo_id::VARCHAR FROM stage_repos
+UNION ALL SELECT 'name', lower(full_name) FROM stage_repos
+UNION ALL SELECT 'name', lower(name) FROM stage_names;
+
+-- name: mark_unchanged
+-- Repositories that answered 304 Not Modified: only their fetched_at moved (repo_mentions).
+INSERT INTO derived_dirty SELECT 'repo', repo_id::VARCHAR FROM stage_unchanged;
+
+-- name: mark_old_names
+-- Before the upsert: the names these repositories had (a fork's old name keyed a pair).
+INSERT INTO derived_dirty
+SELECT 'name', full_name_lower FROM repos WHERE repo_id IN (SELECT repo_id FROM stage_repos);
+
+-- name: mark_checks
+-- A README check replaces the repository's citations: its papers, before and after.
+INSERT INTO derived_dirty SELECT 'repo', repo_id::VARCHAR FROM stage_checks;
+
+-- name: todo
+-- Every paper whose derived rows may have changed, from the marks: its own (text: the regexes
+-- run again), those citing a marked name, those linked to a marked repository in any way
+-- (through a name, a README, or the paper_code rows written before).
+INSERT INTO derived_todo
+WITH
+dirty_names AS (SELECT DISTINCT key AS repo_name FROM derived_dirty WHERE kind = 'name'),
+dirty_repos AS (SELECT DISTINCT TRY_CAST(key AS BIGINT) AS repo_id FROM derived_dirty
+                WHERE kind = 'repo'),
+touched (paper_id, text) AS (
+    SELECT key, kind = 'paper' FROM derived_dirty WHERE kind IN ('paper', 'mentions')
+    UNION ALL
+    SELECT m.paper_id, false FROM mentions m WHERE m.repo_name IN (SELECT repo_name FROM dirty_names)
+    UNION ALL
+    SELECT m.paper_id, false FROM mentions m
+    JOIN repo_names n ON n.repo_name = m.repo_name
+    WHERE n.repo_id IN (SELECT repo_id FROM dirty_repos)
+    UNION ALL
+    SELECT m.paper_id, false FROM mentions m
+    WHERE m.repo_name IN (SELECT full_name_lower FROM repos
+                          WHERE repo_id IN (SELECT repo_id FROM dirty_repos))
+    UNION ALL
+    SELECT paper_id, false FROM readme_citations WHERE repo_id IN (SELECT repo_id FROM dirty_repos)
+    UNION ALL
+    SELECT paper_id, false FROM paper_code
+    WHERE repo_id IN (SELECT repo_id FROM dirty_repos)
+       OR repo_name IN (SELECT repo_name FROM dirty_names)
+)
+SELECT paper_id, bool_or(text) FROM touched GROUP BY paper_id;
+
+-- name: count_todo
+SELECT count(*), count(*) FILTER (WHERE text) FROM derived_todo;
+
+-- Incremental: the todo papers' rows are replaced (paper_code first: paper_facts reads it).
+-- name: forget_paper_code
+DELETE FROM paper_code WHERE paper_id IN (SELECT paper_id FROM derived_todo);
+
+-- name: update_paper_code
+INSERT INTO paper_code SELECT * FROM paper_code_rules(false);
+
+-- name: forget_repo_mentions
+DELETE FROM repo_mentions WHERE paper_id IN (SELECT paper_id FROM derived_todo);
+
+-- name: update_repo_mentions
+INSERT INTO repo_mentions SELECT * FROM repo_mentions_rules(false);
+
+-- name: forget_paper_facts
+DELETE FROM paper_facts WHERE paper_id IN (SELECT paper_id FROM derived_todo);
+
+-- name: update_paper_facts
+INSERT INTO paper_facts SELECT * FROM paper_facts_rules(false);
+
+-- name: forget_paper_promises
+DELETE FROM paper_promises WHERE paper_id IN (SELECT paper_id FROM derived_todo WHERE text);
+
+-- name: update_paper_promises
+INSERT INTO paper_promises SELECT * FROM paper_promises_rules(false);
+
+-- Full: every row again.
+-- name: empty_paper_code
+DELETE FROM paper_code;
+
+-- name: rebuild_paper_code
+INSERT INTO paper_code SELECT * FROM paper_code_rules(true);
+
+-- name: empty_repo_mentions
+DELETE FROM repo_mentions;
+
+-- name: rebuild_repo_mentions
+INSERT INTO repo_mentions SELECT * FROM repo_mentions_rules(true);
+
+-- name: empty_paper_facts
+DELETE FROM paper_facts;
+
+-- name: rebuild_paper_facts
+INSERT INTO paper_facts SELECT * FROM paper_facts_rules(true);
+
+-- name: empty_paper_promises
+DELETE FROM paper_promises;
+
+-- name: rebuild_paper_promises
+INSERT INTO paper_promises SELECT * FROM paper_promises_rules(true);
+
+-- name: clear_todo
+DELETE FROM derived_todo;
+
+-- name: clear_dirty
+DELETE FROM derived_dirty;

@@ -1,0 +1,287 @@
+"""The derived tables (schema 0009: paper_code, repo_mentions, paper_facts, paper_promises)
+equal a computation from scratch whenever no job is running: after jobs that end ok, fail or are
+interrupted, after a job killed with SIGKILL (the next job repairs them first), after rows
+written by another program (the next job rebuilds them), on random stores, and in a file from
+before version 9."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import random
+import signal
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from harvester import harvest, status
+from harvester.backlinks import Citation, ReadmeScan
+from harvester.errors import HarvesterError
+from harvester.harvest import Summary
+from harvester.models import Mention, Outcome, Paper, RepoStats, Status
+from harvester.store import Store
+from harvester.store.roles import ReadmeResult, save_readmes, save_search
+from tests.store.schemas import at_version
+
+NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+DERIVED = {
+    "paper_code": "paper_code_rules",
+    "repo_mentions": "repo_mentions_rules",
+    "paper_facts": "paper_facts_rules",
+    "paper_promises": "paper_promises_rules",
+}
+TEXTS = [
+    "We study a problem.",
+    "The code will be released upon acceptance.",
+    "Our implementation is available on GitHub.",
+    "Code is available at https://example.org/p1 for all.",
+    "We will release our code and models.",
+]
+FIELDS = [
+    ("title", None),
+    ("abstract", None),
+    ("comment", None),
+    ("hf_github_repo", None),
+    ("fulltext", "first_page"),
+    ("fulltext", "references"),
+    ("project_page", "code_link"),
+    ("project_page", "body"),
+]
+
+
+def rows(store: Store, sql: str) -> list[tuple[Any, ...]]:
+    return sorted(store.query([sql]).rows, key=repr)
+
+
+def assert_current(store: Store) -> None:
+    """Each derived table holds exactly what its rules compute from every paper now."""
+    for table, rules in DERIVED.items():
+        assert rows(store, f"FROM {table}") == rows(store, f"FROM {rules}(true)"), table
+    assert store.summary()["derived_stale"] is None
+
+
+def paper(rng: random.Random, k: int) -> Paper:
+    cats = rng.sample(["cs.CV", "cs.LG", "math.OC", "hep-th"], rng.randint(0, 2))
+    return Paper(
+        f"2501.{k:05d}",
+        "test",
+        title=rng.choice([None, f"Paper {k}"]),
+        abstract=rng.choice([None, *TEXTS]),
+        comment=rng.choice([None, None, *TEXTS]),
+        published_at=rng.choice([None, dt.date(2025, 1 + k % 12, 1)]),
+        categories=tuple(cats),
+        primary_category=cats[0] if cats else None,
+    )
+
+
+def mention(rng: random.Random, paper_id: str) -> Mention:
+    field, locus = rng.choice(FIELDS)
+    name = f"o{rng.randrange(8)}/r{rng.randrange(8)}"
+    kind = "pages" if rng.random() < 0.15 else "repo"
+    return Mention(paper_id, name, field, f"https://github.com/{name}", kind, locus)
+
+
+def outcome(rng: random.Random, name: str) -> Outcome:
+    roll = rng.random()
+    if roll < 0.2:
+        return Outcome(name, Status.NOT_FOUND)
+    repo_id = 100 + rng.randrange(10)  # several names may meet at one repository
+    renamed = roll < 0.4
+    full = f"new{repo_id}/r" if renamed else name
+    stats = RepoStats(repo_id, full, stars=1, forks=0, is_fork=rng.random() < 0.25)
+    return Outcome(name, Status.RENAMED if renamed else Status.OK, stats)
+
+
+def random_job(store: Store, rng: random.Random) -> None:
+    """One job of random writes: papers with mentions, fetches, README checks, a search."""
+
+    def body(run_id: int, summary: Summary) -> None:
+        for _ in range(rng.randint(1, 3)):
+            what = rng.random()
+            if what < 0.5:
+                papers = [paper(rng, rng.randrange(20)) for _ in range(rng.randint(1, 6))]
+                mentions = [
+                    mention(rng, p.paper_id) for p in papers for _ in range(rng.randint(0, 3))
+                ]
+                store.save_papers(papers, mentions, run_id)
+            elif what < 0.75:
+                names = store.query(["SELECT repo_name FROM repo_names"]).rows
+                picked = rng.sample([n for (n,) in names], min(len(names), rng.randint(1, 6)))
+                store.save_outcomes([outcome(rng, n) for n in picked], run_id)
+            elif what < 0.9:
+                ids = [r for (r,) in store.query(["SELECT repo_id FROM repos"]).rows]
+                known = [p for (p,) in store.query(["SELECT paper_id FROM papers"]).rows]
+                if ids and known:
+                    results = [
+                        ReadmeResult(
+                            repo_id,
+                            "ok",
+                            ReadmeScan(
+                                tuple(Citation(p, "link") for p in rng.sample(known, 1)),
+                                rng.choice([1, 60]),
+                            ),
+                        )
+                        for repo_id in rng.sample(ids, min(len(ids), 2))
+                    ]
+                    save_readmes(store, results, NOW)
+            else:
+                known = [p for (p,) in store.query(["SELECT paper_id FROM papers"]).rows]
+                if known:
+                    name = f"s{rng.randrange(3)}/found"
+                    found = Outcome(name, Status.OK, RepoStats(200 + rng.randrange(3), name, 1, 0))
+                    target = rng.choice(known)
+                    scan = ReadmeScan((Citation(target, "id"),), 1)
+                    readme = ReadmeResult(found.repo.repo_id, "ok", scan)  # type: ignore[union-attr]
+                    save_search(store, target, 1, [(found, readme)], run_id=run_id, now=NOW)
+
+    harvest.run_job(store, "harvest", "random", body)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_random_stores_keep_derived_tables_equal_to_a_computation_from_scratch(
+    tmp_path: Path, seed: int
+) -> None:
+    rng = random.Random(seed)
+    store = Store(tmp_path / "h.duckdb")
+    for _ in range(6):
+        random_job(store, rng)
+        assert_current(store)
+
+
+def test_a_failed_or_interrupted_job_leaves_them_current(tmp_path: Path) -> None:
+    store = Store(tmp_path / "h.duckdb")
+    rng = random.Random(1)
+    papers = [paper(rng, k) for k in range(5)]
+    link = Mention(papers[0].paper_id, "a/b", "abstract", "https://github.com/a/b")
+
+    def fails(run_id: int, summary: Summary) -> None:
+        store.save_papers(papers, [link], run_id)
+        raise HarvesterError("the source broke")
+
+    def interrupted(run_id: int, summary: Summary) -> None:
+        store.save_papers([paper(rng, 9)], [], run_id)
+        raise KeyboardInterrupt
+
+    with pytest.raises(HarvesterError):
+        harvest.run_job(store, "harvest", "t", fails)
+    assert_current(store)
+    assert rows(store, "SELECT paper_id, links_repo FROM paper_facts WHERE links_repo") == [
+        (papers[0].paper_id, True)
+    ]
+    with pytest.raises(harvest.Interrupted):
+        harvest.run_job(store, "harvest", "t", interrupted)
+    assert_current(store)
+    assert len(rows(store, "FROM paper_facts")) == 6
+
+
+KILLED = """
+import os, signal, sys
+from harvester.models import Mention, Paper
+from harvester.store import Store
+store = Store(sys.argv[1])
+run, _ = store.begin_run("harvest", "killed")
+store.save_papers(
+    [Paper("2502.00001", "t", abstract="We will release our code soon.")],
+    [Mention("2502.00001", "k/one", "abstract", "https://github.com/k/one")],
+    run,
+)
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def test_a_job_killed_with_sigkill_is_repaired_by_the_next_job(tmp_path: Path) -> None:
+    db = tmp_path / "h.duckdb"
+    store = Store(db)
+    store.ensure()
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])}
+    proc = subprocess.run(
+        [sys.executable, "-c", KILLED, str(db)], env=env, check=False, capture_output=True
+    )
+    assert proc.returncode == -signal.SIGKILL, proc.stderr
+    # the papers are stored, the derived tables are behind, and status says so
+    assert rows(store, "SELECT paper_id FROM papers") == [("2502.00001",)]
+    assert rows(store, "FROM paper_facts") == []
+    stale = store.summary()["derived_stale"]
+    assert stale is not None and "next harvester job" in stale
+    assert ("derived tables", stale) in status.database_rows(store.summary())
+    # the next job repairs them before it writes anything
+    run, recovered = store.begin_run("refresh", "t")
+    assert recovered
+    assert_current(store)
+    assert rows(store, "SELECT paper_id, signal FROM paper_promises") == [
+        ("2502.00001", "will release")
+    ]
+    store.end_run(run, "ok")
+
+
+def test_rows_written_by_another_program_are_seen_and_rebuilt(tmp_path: Path) -> None:
+    store = Store(tmp_path / "h.duckdb")
+    run, _ = store.begin_run("harvest", "t")
+    store.save_papers([Paper("2503.00001", "t", abstract="Plain.")], [], run)
+    store.end_run(run, "ok")
+    assert_current(store)
+    with store.transaction() as con:  # as any DuckDB client would
+        con.execute(
+            "INSERT INTO papers (paper_id, source, abstract) "
+            "VALUES ('2503.00002', 'x', 'The code will be released.')"
+        )
+    stale = store.summary()["derived_stale"]
+    assert stale is not None and "another program" in stale
+    run, _ = store.begin_run("harvest", "t")
+    assert_current(store)
+    assert [r[0] for r in rows(store, "SELECT paper_id FROM paper_promises")] == ["2503.00002"]
+    # a change in place keeps the counts: the documented 'all' mark asks for a rebuild
+    with store.transaction() as con:
+        con.execute(
+            "UPDATE papers SET abstract = 'We will release our code.' WHERE abstract = 'Plain.'"
+        )
+        con.execute("INSERT INTO derived_dirty VALUES ('all', '')")
+    assert store.refresh_derived().mode == "full"
+    assert_current(store)
+    assert len(rows(store, "FROM paper_promises")) == 2
+    store.end_run(run, "ok")
+
+
+def test_a_one_paper_job_refreshes_only_what_it_touched(tmp_path: Path) -> None:
+    store = Store(tmp_path / "h.duckdb")
+    rng = random.Random(3)
+    run, _ = store.begin_run("harvest", "t")
+    store.save_papers([paper(rng, k) for k in range(30)], [], run)
+    store.end_run(run, "ok")
+    run, _ = store.begin_run("harvest", "t")
+    new = Paper("2504.00001", "t", abstract="Code: github.com/z/z")
+    store.save_papers([new], [Mention(new.paper_id, "z/z", "abstract", "")], run)
+    done = store.refresh_derived()
+    assert (done.mode, done.papers, done.texts) == ("incremental", 1, 1)
+    store.save_outcomes([Outcome("z/z", Status.OK, RepoStats(7, "z/z", 1, 0))], run)
+    done = store.refresh_derived()
+    assert (done.mode, done.papers, done.texts) == ("incremental", 1, 0)  # no regex rerun
+    assert store.refresh_derived().mode == "none"
+    store.end_run(run, "ok")
+    assert_current(store)
+
+
+def test_a_file_from_before_version_9_gets_them_filled(tmp_path: Path) -> None:
+    db = tmp_path / "h.duckdb"
+    con = at_version(db, 8)
+    con.execute(
+        "INSERT INTO papers (paper_id, source, abstract, published_at) VALUES "
+        "('2401.00001', 't', 'Code: github.com/a/b', DATE '2024-01-05'), "
+        "('2401.00002', 't', 'The code will be released soon.', DATE '2024-01-06')"
+    )
+    con.execute(
+        "INSERT INTO mentions (paper_id, repo_name, source_field, kind, repo) "
+        "VALUES ('2401.00001', 'a/b', 'abstract', 'repo', 'a/b')"
+    )
+    con.close()
+    store = Store(db)
+    store.ensure()
+    assert_current(store)
+    assert rows(store, "SELECT paper_id, role FROM paper_code") == [("2401.00001", "official")]
+    promised = (
+        "SELECT paper_id FROM paper_promises JOIN paper_facts USING (paper_id) WHERE NOT links_repo"
+    )
+    assert rows(store, promised) == [("2401.00002",)]
