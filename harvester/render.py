@@ -51,6 +51,11 @@ def plain(value: Any) -> Any:
 
 
 def text(value: Any) -> str:
+    kind = type(value)  # the common cells first: a report's csv of 400k rows calls this 4M times
+    if kind is str:
+        return value  # type: ignore[no-any-return]
+    if kind is int:
+        return str(value)
     if value is None:
         return ""
     value = plain(value)
