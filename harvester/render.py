@@ -51,8 +51,19 @@ def plain(value: Any) -> Any:
 
 
 def text(value: Any) -> str:
+    kind = type(value)  # the common cells first: a report's csv of 400k rows calls this 4M times
+    if kind is str:
+        return value  # type: ignore[no-any-return]
+    if kind is int:
+        return str(value)
     if value is None:
         return ""
+    if kind is bool:
+        return "true" if value else "false"
+    if kind is float:
+        return f"{value:.4g}" if abs(value) < 1e6 else f"{value:.0f}"
+    if kind is dt.date:
+        return value.isoformat()  # type: ignore[no-any-return]
     value = plain(value)
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -90,7 +101,7 @@ def render(
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(columns)
-        writer.writerows([text(v) for v in r] for r in rows)
+        writer.writerows(map(text, r) for r in rows)
         return out.getvalue()
     if fmt == "md":
 

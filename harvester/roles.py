@@ -1,7 +1,8 @@
 """A role for every paper x repository, from the evidence of every channel. Pure: no I/O.
 
-This module states the rules; the store applies the same rules in SQL (the ``paper_code`` view,
-``store/schema/0008_readme_roles.sql``) so that they scale to every paper, and
+This module states the rules; the store applies the same rules in SQL (the ``paper_code_rules``
+macro that fills the ``paper_code`` table, ``store/schema/0009_derived_tables.sql``) so that they
+scale to every paper, and
 ``tests/store/test_paper_code.py`` checks that both give the same rows. Change both together.
 
 The rules (docs/roles.md says why):

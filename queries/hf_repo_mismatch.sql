@@ -8,7 +8,8 @@
 SET VARIABLE since = COALESCE(getvariable('since'), DATE '1900-01-01');
 
 WITH linked AS (
-    SELECT paper_id, source_field = 'hf_github_repo'       AS from_hf,
+    SELECT paper_id, published, title,
+           source_field = 'hf_github_repo'                 AS from_hf,
            coalesce(repo_id::VARCHAR, repo_name)           AS identity,
            coalesce(full_name, repo_as_written)            AS now_at,
            split_part(coalesce(full_name_lower, repo_name), '/', 1) AS owner_key
@@ -16,29 +17,30 @@ WITH linked AS (
     -- only papers with a Hugging Face githubRepo can disagree with it
     WHERE paper_id IN (SELECT paper_id FROM repo_mentions WHERE source_field = 'hf_github_repo')
 ),
-per_paper AS (
+per_paper AS (  -- plain lists (DISTINCT aggregates cost a join each): only tested, not shown
     SELECT paper_id,
-           list(DISTINCT identity) FILTER (WHERE from_hf)          AS hf_ids,
-           list(DISTINCT identity) FILTER (WHERE NOT from_hf)      AS text_ids,
+           any_value(published)                                    AS published,
+           any_value(title)                                        AS title,
+           list(identity) FILTER (WHERE from_hf)                   AS hf_ids,
+           list(identity) FILTER (WHERE NOT from_hf)               AS text_ids,
            any_value(now_at) FILTER (WHERE from_hf)                AS hf_repo,
-           string_agg(DISTINCT now_at, ', ' ORDER BY now_at) FILTER (WHERE NOT from_hf)
-                                                                   AS text_repos,
+           list(now_at) FILTER (WHERE NOT from_hf)                 AS text_now_at,
            any_value(owner_key) FILTER (WHERE from_hf)             AS hf_owner,
-           list(DISTINCT owner_key) FILTER (WHERE NOT from_hf)     AS text_owners
+           list(owner_key) FILTER (WHERE NOT from_hf)              AS text_owners
     FROM linked
     GROUP BY paper_id
 )
 SELECT
-    p.paper_id,
-    coalesce(p.published_at, p.listed_on)                          AS published,
-    p.title,
+    x.paper_id,
+    x.published,                      -- repo_mentions carries the paper's date and title:
+    x.title,                          -- no join with all the papers
     x.hf_repo                                                      AS hf_github_repo,
-    x.text_repos                                                   AS linked_in_text,
+    nullif(array_to_string(list_sort(list_distinct(x.text_now_at)), ', '), '')
+                                                                   AS linked_in_text,
     CASE WHEN list_contains(x.text_owners, x.hf_owner)
          THEN 'same owner, other repository' ELSE 'different owner' END AS difference
 FROM per_paper x
-JOIN papers p USING (paper_id)
 WHERE x.hf_ids IS NOT NULL AND x.text_ids IS NOT NULL
   AND NOT list_has_any(x.hf_ids, x.text_ids)
-  AND coalesce(p.published_at, p.listed_on, DATE '1900-01-01') >= getvariable('since')::DATE
-ORDER BY published DESC NULLS LAST, p.paper_id;
+  AND coalesce(x.published, DATE '1900-01-01') >= getvariable('since')::DATE
+ORDER BY x.published DESC NULLS LAST, x.paper_id;

@@ -10,8 +10,8 @@ SET VARIABLE min_confidence = COALESCE(getvariable('min_confidence'), 0.0);
 
 SELECT
     c.paper_id,
-    coalesce(p.published_at, p.listed_on)                 AS published,
-    p.title,
+    c.published,                                          -- paper_code carries the paper's
+    c.title,                                              -- date and title: no papers join
     coalesce(r.full_name, c.repo_name)                    AS repository,
     c.confidence,
     array_to_string(c.official_channels, ', ')            AS evidence,
@@ -19,10 +19,9 @@ SELECT
     c.conflict,
     r.stars
 FROM paper_code c
-JOIN papers p ON p.paper_id = c.paper_id
 LEFT JOIN repos r ON r.repo_id = c.repo_id
 WHERE c.role = 'official'
   AND c.rank = 1
   AND c.confidence >= getvariable('min_confidence')::DOUBLE
-  AND coalesce(p.published_at, p.listed_on, DATE '9999-12-31') >= getvariable('since')::DATE
-ORDER BY published DESC NULLS LAST, c.paper_id;
+  AND coalesce(c.published, DATE '9999-12-31') >= getvariable('since')::DATE
+ORDER BY c.published DESC NULLS LAST, c.paper_id;

@@ -9,20 +9,32 @@
 SET VARIABLE days = COALESCE(getvariable('days'), 30);
 SET VARIABLE since = COALESCE(getvariable('since'), DATE '1900-01-01');
 
-WITH pairs AS (
-    SELECT DISTINCT paper_id, published, repo_id
+WITH once_empty AS (
+    -- only a repository that some fetch saw without code can be judged so: the others are
+    -- left out before the join (a fifth of them)
+    SELECT DISTINCT repo_id FROM repo_snapshots WHERE verdict IN ('placeholder', 'empty')
+),
+pairs AS (
+    SELECT DISTINCT paper_id, published, repo_id,
+           -- a fetch counts from this moment on: its UTC date is `days` or more after
+           (published + getvariable('days')::INTEGER)::TIMESTAMP AS due
     FROM repo_mentions
-    WHERE repo_id IS NOT NULL AND published >= getvariable('since')::DATE
+    WHERE repo_id IN (SELECT repo_id FROM once_empty)
+      AND published >= getvariable('since')::DATE
+),
+verdicts AS (
+    SELECT repo_id, fetched_at AT TIME ZONE 'UTC' AS fetched_utc, fetched_at, verdict,
+           verdict_reason
+    FROM repo_snapshots
+    WHERE verdict IS NOT NULL AND verdict <> 'unknown'
+      AND repo_id IN (SELECT repo_id FROM once_empty)
 ),
 judged AS (
-    -- the first snapshot with a verdict taken at least `days` days after publication
+    -- the first snapshot with a verdict taken at least `days` days after publication (an
+    -- as-of join: per pair, the earliest fetch at or after `due`)
     SELECT p.paper_id, p.published, p.repo_id, s.fetched_at, s.verdict, s.verdict_reason
     FROM pairs p
-    JOIN repo_snapshots s ON s.repo_id = p.repo_id
-    WHERE s.verdict IS NOT NULL AND s.verdict <> 'unknown'
-      AND (s.fetched_at AT TIME ZONE 'UTC')::DATE
-          >= p.published + getvariable('days')::INTEGER
-    QUALIFY row_number() OVER (PARTITION BY p.paper_id, p.repo_id ORDER BY s.fetched_at) = 1
+    ASOF JOIN verdicts s ON s.repo_id = p.repo_id AND p.due <= s.fetched_utc
 )
 SELECT
     j.paper_id,

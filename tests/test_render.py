@@ -53,3 +53,39 @@ def test_csv_and_markdown() -> None:
 def test_unknown_format() -> None:
     with pytest.raises(UsageError, match="unknown format 'xml'"):
         render(COLUMNS, ROWS, "xml")
+
+
+def test_csv_cells_of_every_kind() -> None:
+    # text() takes a shortcut for str and int cells (speed): every kind keeps its exact text
+    import decimal
+    import enum
+
+    class Level(enum.IntEnum):
+        HIGH = 3
+
+    class Name(str):
+        def __str__(self) -> str:
+            return "shown"
+
+    row = (
+        "plain, with comma",
+        0,
+        -42,
+        True,
+        False,
+        None,
+        0.25,
+        12345678.9,
+        decimal.Decimal("1.50"),
+        dt.date(2025, 1, 3),
+        dt.timedelta(days=2),
+        b"x",
+        ("a", 1),
+        Level.HIGH,
+        Name("raw"),
+    )
+    columns = [f"c{i}" for i in range(len(row))]
+    assert render(columns, [row], "csv").splitlines()[1] == (
+        '"plain, with comma",0,-42,true,false,,0.25,12345679,1.5,2025-01-03,"2 days, 0:00:00",'
+        "b'x',\"a, 1\",3,shown"
+    )

@@ -69,7 +69,8 @@ SELECT
     r.updated_at,
     r.archived,
     r.is_fork,
-    r.fetched_at
+    r.fetched_at,
+    p.title                                               -- so reports need no papers join
 FROM mentions m
 JOIN papers p ON p.paper_id = m.paper_id
 LEFT JOIN repo_names n ON n.repo_name = m.repo_name
@@ -175,20 +176,24 @@ scored AS (
     FROM roled
 )
 SELECT
-    paper_id,
-    repo AS repo_name,             -- current lowercase owner/name, else the name as cited
-    repo_id,                       -- null until the name resolves
-    role,                          -- official / third_party / unknown
-    confidence,                    -- 0-1
-    channels,                      -- every channel with evidence for this pair
-    official_channels,             -- those that count as official evidence
-    conflict,                      -- declared repository and the paper's own evidence disagree
+    s.paper_id,
+    s.repo AS repo_name,           -- current lowercase owner/name, else the name as cited
+    s.repo_id,                     -- null until the name resolves
+    s.role,                        -- official / third_party / unknown
+    s.confidence,                  -- 0-1
+    s.channels,                    -- every channel with evidence for this pair
+    s.official_channels,           -- those that count as official evidence
+    s.conflict,                    -- declared repository and the paper's own evidence disagree
     row_number() OVER (
-        PARTITION BY paper_id
-        ORDER BY CASE role WHEN 'official' THEN 0 WHEN 'third_party' THEN 1 ELSE 2 END,
-                 confidence DESC, repo
-    ) AS rank                      -- 1: the paper's best repository
-FROM scored;
+        PARTITION BY s.paper_id
+        ORDER BY CASE s.role WHEN 'official' THEN 0 WHEN 'third_party' THEN 1 ELSE 2 END,
+                 s.confidence DESC, s.repo
+    ) AS rank,                     -- 1: the paper's best repository
+    -- the paper's date and title, so that reports need no join with all the papers
+    coalesce(p.published_at, p.listed_on) AS published,  -- listing date when none
+    p.title
+FROM scored s
+LEFT JOIN papers p ON p.paper_id = s.paper_id;
 
 -- Each table is filled here (a file from before this version has rows); the store keeps them
 -- current from now on.
