@@ -146,12 +146,10 @@ def _promises(con: duckdb.DuckDBPyConnection, texts: int) -> None:
     memory limit: without one, the blocks of every text read stay cached until the job ends
     (peak RSS of a 200k-paper harvest +100 MB). The limit leaves room for the statements'
     hash tables of the papers' ids (``REFRESH_ROOM`` bytes each)."""
-    limit = con.execute("SELECT current_setting('memory_limit')").fetchone()
     con.execute(f"SET memory_limit = '{REFRESH_MEMORY + REFRESH_ROOM * texts // 2**20}MB'")
     con.execute(_SQL["forget_paper_promises"])
     con.execute(_SQL["update_paper_promises"])
-    if limit is not None:
-        con.execute(f"SET memory_limit = '{limit[0]}'")
+    con.execute("RESET memory_limit")  # writers keep DuckDB's default (store/connection.py)
 
 
 def _stale(con: duckdb.DuckDBPyConnection) -> str | None:
