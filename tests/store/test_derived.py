@@ -285,3 +285,21 @@ def test_a_file_from_before_version_9_gets_them_filled(tmp_path: Path) -> None:
         "SELECT paper_id FROM paper_promises JOIN paper_facts USING (paper_id) WHERE NOT links_repo"
     )
     assert rows(store, promised) == [("2401.00002",)]
+
+
+def test_the_refresh_gives_back_the_memory_limit_it_lowered_for_the_texts(tmp_path: Path) -> None:
+    from harvester.store import derived
+
+    store = Store(tmp_path / "h.duckdb")
+    run, _ = store.begin_run("harvest", "test")
+    paper = Paper("2501.00001", "test", title="T", abstract="The code will be released soon.")
+    store.save_papers([paper], [], run)
+    with store.transaction() as con:
+        before = con.execute("SELECT current_setting('memory_limit')").fetchone()
+        done = derived.refresh(con, NOW)
+        after = con.execute("SELECT current_setting('memory_limit')").fetchone()
+    assert done.texts == 1
+    assert after == before
+    assert rows(store, "SELECT paper_id, signal FROM paper_promises") == [
+        ("2501.00001", "will release")
+    ]

@@ -238,9 +238,14 @@ LEFT JOIN official o ON o.paper_id = p.paper_id;
 
 CREATE TABLE paper_facts AS SELECT * FROM paper_facts_rules(true);
 
--- The promise regexes of queries/promised_code.sql (cheap tests first, then the sentence
--- fragment each signal matched: "([^.]|\.\S)" keeps URLs whole), over every paper's text;
--- the report keeps the papers that link no repository.
+-- The promise regexes of queries/promised_code.sql over every paper's text: each signal quotes
+-- the sentence fragment its pattern matched ("([^.]|\.\S)" keeps URLs whole); the report keeps
+-- the papers that link no repository. Each pattern is a core inside leading and trailing context
+-- that can match nothing ({0,n}, \S*), so it matches exactly when its core does. Most texts
+-- promise nothing: one pass of the four cores (the only filter) picks the few that do, then
+-- each core says which patterns to extract from them (a CASE evaluates its THEN only for the
+-- rows whose WHEN holds; the patterns stay literals: a pattern from a column is compiled per
+-- row). tests/store/test_derived.py checks that the cores decide as the whole patterns do.
 CREATE MACRO paper_promises_rules(everything) AS TABLE
 WITH
 bodies AS (
@@ -248,44 +253,54 @@ bodies AS (
     FROM papers
     WHERE everything OR paper_id IN (SELECT paper_id FROM derived_todo WHERE text)
 ),
-gated AS (
-    SELECT *,
-        regexp_matches(body, 'github\.com/|\b(on|at|via|in|from|through|to)\s+'
-            || '((our|the|a|public)\s+)?github\b($|[^.\w]|\.(\s|$))', 'i')     AS has_github,
-        regexp_matches(body, '\b(will|would|shall)\s+be\b|\bwe\s+(will|plan\s+to|intend\s+to)\s',
-            'i')                                                                AS has_future,
-        regexp_matches(body, '\b(available|released|accessible|hosted)\b', 'i') AS has_available
-    FROM bodies
-    -- one pass first: any of the three (most texts match none; three passes cost 2x)
-    WHERE regexp_matches(body, 'github\.com/|\b(on|at|via|in|from|through|to)\s+'
-        || '((our|the|a|public)\s+)?github\b($|[^.\w]|\.(\s|$))'
-        || '|\b(will|would|shall)\s+be\b|\bwe\s+(will|plan\s+to|intend\s+to)\s'
-        || '|\b(available|released|accessible|hosted)\b', 'i')
-),
 signals AS (
     SELECT paper_id, title,
-        CASE WHEN has_github THEN regexp_extract(body,
-            '([^.]|\.\S){0,60}(github\.com/[A-Za-z0-9-]*/?|\b(on|at|via|in|from|through|to)\s+'
-            || '((our|the|a|public)\s+)?github\b($|[^.\w]|\.(\s|$)))([^.]|\.\S){0,40}', 0, 'i')
+        CASE WHEN regexp_matches(body, 'github\.com/[A-Za-z0-9-]*/?|\b(on|at|via|in|from|through|to)\s+'
+            || '((our|the|a|public)\s+)?github\b($|[^.\w]|\.(\s|$))', 'i')
+        THEN regexp_extract(body, '([^.]|\.\S){0,60}(' || 'github\.com/[A-Za-z0-9-]*/?|\b(on|at|via|in|from|through|to)\s+'
+            || '((our|the|a|public)\s+)?github\b($|[^.\w]|\.(\s|$))' || ')([^.]|\.\S){0,40}', 0, 'i')
         ELSE '' END AS github_no_repo,
-        CASE WHEN has_future THEN regexp_extract(body,
-            '\b(code|codes|source|implementations?|software|toolkit|library|pipeline|scripts)\b'
+        CASE WHEN regexp_matches(body, '\b(code|codes|source|implementations?|software|toolkit|library|pipeline|scripts)\b'
+            || '([^.]|\.\S){0,80}\b(will|would|shall)\s+be\b([^.]|\.\S){0,40}\b(released|'
+            || 'available|open[- ]?sourced?|public|published|shared|accessible)', 'i')
+        THEN regexp_extract(body, '\b(code|codes|source|implementations?|software|toolkit|library|pipeline|scripts)\b'
             || '([^.]|\.\S){0,80}\b(will|would|shall)\s+be\b([^.]|\.\S){0,40}\b(released|'
             || 'available|open[- ]?sourced?|public|published|shared|accessible)'
             || '([^.]|\.\S){0,60}', 0, 'i')
         ELSE '' END AS will_be_released,
-        CASE WHEN has_future THEN regexp_extract(body,
-            '\bwe\s+(will|plan\s+to|intend\s+to)\s+(release|open[- ]?source|publish|share|make)'
+        CASE WHEN regexp_matches(body, '\bwe\s+(will|plan\s+to|intend\s+to)\s+(release|open[- ]?source|publish|share|make)'
             || '\b([^.]|\.\S){0,60}\b(code|codes|source|implementations?|software|toolkit|'
-            || 'library)\b([^.]|\.\S){0,60}', 0, 'i')
+            || 'library)\b', 'i')
+        THEN regexp_extract(body, '\bwe\s+(will|plan\s+to|intend\s+to)\s+(release|open[- ]?source|publish|share|make)'
+            || '\b([^.]|\.\S){0,60}\b(code|codes|source|implementations?|software|toolkit|'
+            || 'library)\b' || '([^.]|\.\S){0,60}', 0, 'i')
         ELSE '' END AS we_will_release,
-        CASE WHEN has_available THEN regexp_extract(body,
-            '\b(code|codes|implementations?|source\s+code|software)\b([^.]|\.\S){0,60}\b(is|are)'
+        CASE WHEN regexp_matches(body, '\b(code|codes|implementations?|source\s+code|software)\b([^.]|\.\S){0,60}\b(is|are)'
             || '\b([^.]|\.\S){0,30}\b(available|released|accessible|hosted)\b([^.]|\.\S){0,10}'
-            || '\b(at|on|in|via|from)\b:?\s*\S*', 0, 'i')
+            || '\b(at|on|in|via|from)\b', 'i')
+        THEN regexp_extract(body, '\b(code|codes|implementations?|source\s+code|software)\b([^.]|\.\S){0,60}\b(is|are)'
+            || '\b([^.]|\.\S){0,30}\b(available|released|accessible|hosted)\b([^.]|\.\S){0,10}'
+            || '\b(at|on|in|via|from)\b' || ':?\s*\S*', 0, 'i')
         ELSE '' END AS available_at
-    FROM gated
-    WHERE has_github OR has_future OR has_available
+    FROM bodies
+    -- any of the four cores: exactly the texts where some signal is not ''; tested only on the
+    -- texts that match the loose words every core contains (one cheaper pass first)
+    WHERE CASE WHEN regexp_matches(body, 'github\.com/|\b(on|at|via|in|from|through|to)\s+'
+            || '((our|the|a|public)\s+)?github\b($|[^.\w]|\.(\s|$))'
+            || '|\b(will|would|shall)\s+be\b|\bwe\s+(will|plan\s+to|intend\s+to)\s'
+            || '|\b(available|released|accessible|hosted)\b', 'i')
+        THEN regexp_matches(body, 'github\.com/[A-Za-z0-9-]*/?|\b(on|at|via|in|from|through|to)\s+'
+            || '((our|the|a|public)\s+)?github\b($|[^.\w]|\.(\s|$))'
+            || '|' || '\b(code|codes|source|implementations?|software|toolkit|library|pipeline|scripts)\b'
+            || '([^.]|\.\S){0,80}\b(will|would|shall)\s+be\b([^.]|\.\S){0,40}\b(released|'
+            || 'available|open[- ]?sourced?|public|published|shared|accessible)'
+            || '|' || '\bwe\s+(will|plan\s+to|intend\s+to)\s+(release|open[- ]?source|publish|share|make)'
+            || '\b([^.]|\.\S){0,60}\b(code|codes|source|implementations?|software|toolkit|'
+            || 'library)\b'
+            || '|' || '\b(code|codes|implementations?|source\s+code|software)\b([^.]|\.\S){0,60}\b(is|are)'
+            || '\b([^.]|\.\S){0,30}\b(available|released|accessible|hosted)\b([^.]|\.\S){0,10}'
+            || '\b(at|on|in|via|from)\b', 'i')
+        ELSE false END
 )
 SELECT
     paper_id,
@@ -298,9 +313,7 @@ SELECT
     trim(regexp_replace(coalesce(nullif(github_no_repo, ''), nullif(will_be_released, ''),
                                  nullif(we_will_release, ''), available_at), '\s+', ' ', 'g'))
                                                                     AS evidence
-FROM signals
-WHERE github_no_repo <> '' OR will_be_released <> '' OR we_will_release <> ''
-   OR available_at <> '';
+FROM signals;
 
 CREATE TABLE paper_promises AS SELECT * FROM paper_promises_rules(true);
 INSERT INTO derived_state
