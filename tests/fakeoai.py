@@ -184,3 +184,15 @@ class FakeOai(_Fake):
             resumption = ""
         body = f"<ListRecords>{records}{resumption}</ListRecords>"
         return Answer(200, envelope(body, request), _XML)
+
+
+@dataclass
+class FlakyOai(FakeOai):
+    """Answers HTTP 500 to every request from the ``fail_from``-th on (1-based), when set."""
+
+    fail_from: int | None = None
+
+    def answer(self, path: str, params: dict[str, str]) -> Answer:
+        if self.fail_from is not None and len(self.requests) >= self.fail_from:
+            return Answer(500, b"down for maintenance")
+        return super().answer(path, params)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -11,8 +12,12 @@ import duckdb
 import pytest
 from typer.testing import CliRunner
 
+from harvester import web
 from harvester.cli import app
 from tests.fakegithub import FakeGitHub
+from tests.fakeoai import FlakyOai
+from tests.fakesources import FakeClock
+from tests.fakeweb import FakeWeb
 
 TOKEN = "test-token-5f1b2c"
 
@@ -125,3 +130,26 @@ def one_paper(cli: Cli, one_paper_db: Path) -> Cli:
     for made in one_paper_db.parent.iterdir():
         shutil.copyfile(made, cli.db.parent / made.name)
     return cli
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
+    """The web seam on a fake clock: no real sleeping, today 2025-11-05. Files that talk to the
+    fake live sources use it in every test: ``pytestmark = pytest.mark.usefixtures("clock")``."""
+    fake = FakeClock(day=dt.date(2025, 11, 5))
+    monkeypatch.setattr(web, "SYSTEM_CLOCK", fake)
+    return fake
+
+
+@pytest.fixture
+def site(clock: FakeClock) -> Iterator[FakeWeb]:
+    """A fake web server on 127.0.0.1 (project pages, full texts) on the fake clock."""
+    with FakeWeb(clock=clock.now) as server:
+        yield server
+
+
+@pytest.fixture
+def oai(clock: FakeClock) -> Iterator[FlakyOai]:
+    """A fake OAI-PMH server (three records a page) on the fake clock."""
+    with FlakyOai(clock=clock.now, page_size=3) as server:
+        yield server

@@ -3,15 +3,12 @@ on 127.0.0.1 (HF records, arXiv full texts, project pages, robots.txt) on a fake
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from harvester import web
 from tests.cli.conftest import Cli
 from tests.fakeproxy import ForwardProxy
 from tests.fakesources import FakeClock
@@ -21,17 +18,7 @@ from tests.sources.files.minipdf import make_pdf
 A, B, C = "2501.01234", "2502.04321", "2503.05555"
 
 
-@pytest.fixture(autouse=True)
-def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
-    fake = FakeClock(day=dt.date(2025, 11, 5))
-    monkeypatch.setattr(web, "SYSTEM_CLOCK", fake)
-    return fake
-
-
-@pytest.fixture
-def site(clock: FakeClock) -> Iterator[FakeWeb]:
-    with FakeWeb(clock=clock.now) as server:
-        yield server
+pytestmark = pytest.mark.usefixtures("clock")  # the web seam on a fake clock (conftest)
 
 
 def _seed(cli: Cli, tmp_path: Path, papers: list[dict[str, str]]) -> None:

@@ -9,7 +9,6 @@ from collections.abc import Iterator
 
 import pytest
 
-from harvester import web
 from harvester.cli import follow as follow_cli
 from harvester.follow import FollowOptions
 from harvester.store import Store
@@ -21,17 +20,7 @@ from tests.fakeweb import FakeWeb, arxiv_html
 A, B = "2510.00001", "2510.00002"
 
 
-@pytest.fixture(autouse=True)
-def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
-    fake = FakeClock(day=dt.date(2025, 11, 5))
-    monkeypatch.setattr(web, "SYSTEM_CLOCK", fake)
-    return fake
-
-
-@pytest.fixture
-def site(clock: FakeClock) -> Iterator[FakeWeb]:
-    with FakeWeb(clock=clock.now) as server:
-        yield server
+pytestmark = pytest.mark.usefixtures("clock")  # the web seam on a fake clock (conftest)
 
 
 @pytest.fixture

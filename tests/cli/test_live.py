@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from harvester import errors, web
+from harvester import errors
 from harvester.sources.files import read_inputs
 from tests.cli.conftest import Cli
 from tests.conftest import FIXTURES, HF_DAYS
@@ -21,12 +21,7 @@ from tests.fakesources import FakeArxiv, FakeClock, FakeHF, atom_feed, load_reco
 RECORDED = FIXTURES / "arxiv" / "arxiv-package"
 
 
-@pytest.fixture(autouse=True)
-def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
-    """Every test here runs on a fake clock: no real sleeping, a fixed today."""
-    fake = FakeClock(day=dt.date(2025, 11, 5))
-    monkeypatch.setattr(web, "SYSTEM_CLOCK", fake)
-    return fake
+pytestmark = pytest.mark.usefixtures("clock")  # the web seam on a fake clock (conftest)
 
 
 @pytest.fixture

@@ -6,45 +6,22 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from harvester import errors, harvest, web
+from harvester import errors, harvest
 from harvester.sources.live.oai import OaiSource
 from tests.cli.conftest import Cli
-from tests.fakeoai import FakeOai, FakeRecord
-from tests.fakesources import Answer, FakeClock
+from tests.fakeoai import FakeOai, FakeRecord, FlakyOai
+from tests.fakesources import FakeClock
 
 TODAY = dt.date(2025, 11, 5)
 
 
-@pytest.fixture(autouse=True)
-def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
-    fake = FakeClock(day=TODAY)
-    monkeypatch.setattr(web, "SYSTEM_CLOCK", fake)
-    return fake
-
-
-@dataclass
-class FlakyOai(FakeOai):
-    """Answers HTTP 500 to every request from the ``fail_from``-th on (1-based), when set."""
-
-    fail_from: int | None = None
-
-    def answer(self, path: str, params: dict[str, str]) -> Answer:
-        if self.fail_from is not None and len(self.requests) >= self.fail_from:
-            return Answer(500, b"down for maintenance")
-        return super().answer(path, params)
-
-
-@pytest.fixture
-def oai(clock: FakeClock) -> Iterator[FlakyOai]:
-    with FlakyOai(clock=clock.now, page_size=3) as server:
-        yield server
+pytestmark = pytest.mark.usefixtures("clock")  # the web seam on a fake clock (conftest)
 
 
 def _records(n: int, first_day: dt.date = dt.date(2025, 10, 1)) -> list[FakeRecord]:

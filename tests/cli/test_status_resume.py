@@ -9,38 +9,21 @@ import json
 import re
 import shlex
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from harvester import errors, harvest, web
+from harvester import errors, harvest
 from harvester.status import RESUME_NOTE, resume_rows
 from harvester.store import ResumePoint
 from tests.cli.conftest import Cli
-from tests.fakeoai import FakeOai, FakeRecord
-from tests.fakesources import Answer, FakeClock
+from tests.fakeoai import FakeRecord, FlakyOai
+from tests.fakesources import FakeClock
 
 LIST = "unfinished OAI-PMH list"
 
 
-@pytest.fixture(autouse=True)
-def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
-    fake = FakeClock(day=dt.date(2025, 11, 5))
-    monkeypatch.setattr(web, "SYSTEM_CLOCK", fake)
-    return fake
-
-
-@dataclass
-class FlakyOai(FakeOai):
-    """Answers HTTP 500 to every request from the ``fail_from``-th on (1-based), when set."""
-
-    fail_from: int | None = None
-
-    def answer(self, path: str, params: dict[str, str]) -> Answer:
-        if self.fail_from is not None and len(self.requests) >= self.fail_from:
-            return Answer(500, b"down for maintenance")
-        return super().answer(path, params)
+pytestmark = pytest.mark.usefixtures("clock")  # the web seam on a fake clock (conftest)
 
 
 @pytest.fixture
