@@ -12,7 +12,6 @@ from typing import Any
 
 import pytest
 
-from harvester import web
 from harvester.follow import FollowOptions, follow
 from harvester.models import Paper
 from harvester.store import Store
@@ -24,13 +23,8 @@ AGAIN = dt.timedelta(0)  # --refetch-after 0s: every document is due again
 
 
 @pytest.fixture
-def site(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeWeb]:
-    clock = FakeClock(day=dt.date(2025, 11, 5))
-    monkeypatch.setattr(web, "SYSTEM_CLOCK", clock)
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"):
-        monkeypatch.delenv(name, raising=False)
-        monkeypatch.delenv(name.lower(), raising=False)
-    with FakeWeb(clock=clock.now) as server:
+def site(direct_clock: FakeClock) -> Iterator[FakeWeb]:
+    with FakeWeb(clock=direct_clock.now) as server:
         yield server
 
 

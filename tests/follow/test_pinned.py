@@ -6,14 +6,12 @@ Against the fake web on 127.0.0.1."""
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from harvester import web
 from harvester.follow import FollowOptions, follow, pages
 from harvester.models import Paper
 from harvester.store import Store
@@ -24,13 +22,8 @@ PAPER = "2506.10001"
 
 
 @pytest.fixture
-def site(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeWeb]:
-    clock = FakeClock(day=dt.date(2025, 11, 5))
-    monkeypatch.setattr(web, "SYSTEM_CLOCK", clock)
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"):
-        monkeypatch.delenv(name, raising=False)
-        monkeypatch.delenv(name.lower(), raising=False)
-    with FakeWeb(clock=clock.now) as server:
+def site(direct_clock: FakeClock) -> Iterator[FakeWeb]:
+    with FakeWeb(clock=direct_clock.now) as server:
         server.route("/project/", project_page(("Code", "https://github.com/lab/tool")))
         yield server
 
