@@ -52,17 +52,12 @@ def process_gone(pid: int | None, hostname: str | None) -> bool:
     return False
 
 
-def job_rows(lock_path: Path) -> list[tuple[str, str]]:
-    """A ``job running`` row when a live process holds the job lock (``store/lock.py``: its PID
-    is the lock file's content while held), with its command line where ``/proc`` shows it.
-    Only reads the file: taking the lock, even for a moment, could refuse a job starting then."""
-    try:
-        text = lock_path.read_text("ascii").strip()
-    except (OSError, UnicodeDecodeError):
-        return []
-    if not text.isdigit() or process_gone(int(text), socket.gethostname()):
+def job_rows(pid: int | None) -> list[tuple[str, str]]:
+    """A ``job running`` row when ``pid`` (the job lock's holder: ``JobLock.holder``) is a live
+    process, with its command line where ``/proc`` shows it."""
+    if pid is None or process_gone(pid, socket.gethostname()):
         return []  # no job, or one that was killed (the kernel released its lock)
-    return [("job running", f"PID {text}: {command_of(int(text))}")]
+    return [("job running", f"PID {pid}: {command_of(pid)}")]
 
 
 def command_of(pid: int) -> str:

@@ -48,7 +48,7 @@ def status(
                 ("database", str(store.path)),
                 ("database locked", f"{exc}; counts not read: try again"),
             ]
-        rows += status_rows.job_rows(JobLock(store.path).path)
+        rows += status_rows.job_rows(JobLock(store.path).holder())
         if offline:
             rows.append(("GitHub budget", "not checked (--offline)"))
         else:

@@ -45,6 +45,16 @@ class JobLock:
         self._fd = fd
         return self
 
+    def holder(self) -> int | None:
+        """The PID the lock file names: while a job holds the lock, that job's (a released lock
+        is emptied). Only reads the file: taking the lock, even for a moment, could refuse a
+        job starting then."""
+        try:
+            text = self.path.read_text("ascii").strip()
+        except (OSError, UnicodeDecodeError):
+            return None
+        return int(text) if text.isdigit() else None
+
     def __exit__(
         self,
         exc_type: type[BaseException] | None,
