@@ -70,20 +70,12 @@ def _repair_text(paper: Paper) -> None:
     constructor or ``new_paper``), so this is where such text is repaired, for every text field
     a source fills, the tuples of text (authors, categories) among them. ASCII text (the usual
     case) costs one flag check a field."""
-    for value in filter(None, _STR_VALUES(paper)):  # the usual case: nothing but ASCII text
-        if value.__class__ is str:
-            if not value.isascii():
-                break
-        elif not "".join(value).isascii():  # authors, categories: tuples of str (one C pass)
-            break
-    else:
-        return
     for name, value in zip(_PAPER_STR_FIELDS, _STR_VALUES(paper), strict=True):
         if not value:
             continue
-        text = value if isinstance(value, str) else "".join(value)
+        text = value if value.__class__ is str else "".join(value)  # tuples: one C pass
         if text.isascii():
-            continue
+            continue  # the usual case
         try:
             text.encode("utf-8")  # (C speed; a regex scan costs 5x more per paper)
             continue
