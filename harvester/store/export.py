@@ -12,6 +12,9 @@ engines — pandas, polars, Spark, Trino, BigQuery — read the harvest without 
   ``@``, tab or carriage return as a formula, and paper titles come from anyone. With
   ``safe_csv`` such text cells get a leading ``'`` (the usual defence); off by default because
   it changes the data (``-1 point`` becomes ``'-1 point``). Numbers are not text: untouched.
+* **Any directory name.** DuckDB takes only UTF-8 file names; a directory whose name is not
+  UTF-8 (Linux allows any bytes) is written through its descriptor (``/proc/self/fd/N``), so the
+  files land under their real names all the same.
 * **Read-only.** The database is opened read-only (a running harvest is waited for, like
   ``report``); each report runs on a fresh connection so that one report's variables never
   reach the next.
@@ -20,7 +23,8 @@ engines — pandas, polars, Spark, Trino, BigQuery — read the harvest without 
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,6 +32,7 @@ from typing import Any
 import duckdb
 
 from harvester.errors import QueryError, UsageError
+from harvester.fsnames import shown
 from harvester.store.store import Store
 
 FORMATS = ("parquet", "csv")
@@ -153,17 +158,39 @@ def _copy(
     try:
         if safe_csv:
             select = _defused(con, select)
-        row = con.execute(f"COPY ({select}\n) TO ? {_OPTIONS[fmt]}", [str(partial)]).fetchone()
+        with _duckdb_name(partial) as target:
+            row = con.execute(f"COPY ({select}\n) TO ? {_OPTIONS[fmt]}", [target]).fetchone()
         os.replace(partial, path)
     except duckdb.IOException as exc:
-        raise UsageError(f"cannot write {path}: {_first_line(exc)}") from None
+        raise UsageError(f"cannot write {shown(str(path))}: {_first_line(exc)}") from None
     except duckdb.Error as exc:
         raise QueryError(f"exporting {path.name}: {_first_line(exc)}") from None
     except OSError as exc:
-        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
+        raise UsageError(f"cannot write {shown(str(path))}: {exc.strerror or exc}") from None
     finally:
         partial.unlink(missing_ok=True)
     return int(row[0]) if row else 0
+
+
+@contextmanager
+def _duckdb_name(path: Path) -> Iterator[str]:
+    """A name DuckDB can open for ``path``: itself when it is UTF-8, else the same file reached
+    through a descriptor of its directory (the file's own name, ours, is ASCII)."""
+    name = str(path)
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        pass
+    else:
+        yield name
+        return
+    if not os.path.isdir("/proc/self/fd") or not path.name.isascii():
+        raise UsageError(f"cannot write {shown(name)}: DuckDB takes only UTF-8 file names")
+    fd = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        yield f"/proc/self/fd/{fd}/{path.name}"
+    finally:
+        os.close(fd)
 
 
 def _copy_report(

@@ -115,6 +115,30 @@ def test_a_database_whose_name_is_not_utf8_is_a_usage_error(tmp_path: Path) -> N
     )
 
 
+def test_export_into_a_directory_whose_name_is_not_utf8_writes_every_file(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "in.jsonl").write_text(GOOD)
+    assert _run(tmp_path, "harvest", "in.jsonl", "--no-stats").returncode == 0
+    for fmt in ("csv", "parquet"):
+        out = tmp_path / _name(f"out\xff{fmt}".encode("latin-1"))
+        proc = _run(tmp_path, "export", str(out), "--format", fmt, "--reports")
+        assert proc.returncode == 0, proc.stderr
+        assert proc.stderr.decode("utf-8").endswith(f"to {shown(str(out))}\n")
+        written = sorted(p.name for p in out.iterdir())
+        assert f"papers.{fmt}" in written and "reports" in written
+        assert not [n for n in written if "partial" in n]
+        fd = os.open(out, os.O_RDONLY)
+        try:
+            papers = duckdb.sql(f"SELECT title FROM '/proc/self/fd/{fd}/papers.{fmt}'").fetchall()
+        finally:
+            os.close(fd)
+        assert papers == [("A",)]
+        again = _run(tmp_path, "export", str(out), "--format", fmt)
+        assert again.returncode == errors.EXIT_USAGE
+        assert shown(str(out)) in again.stderr.decode("utf-8")
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [("\udcff.jsonl", "\\xff.jsonl"), ("caf\u00e9", "caf\u00e9"), ("\ud800x", "\\ud800x")],
