@@ -221,11 +221,14 @@ def harvest_list(
     each committed batch and forgotten when the list is complete; the cursor then moves to the
     newest datestamp read by this run and the runs before it.
 
-    A resumed run whose first request fails (arXiv's tokens expire: ``badResumptionToken``)
-    forgets the resume point, so that the next run starts the list again rather than failing
-    the same way; papers already stored stay."""
+    A resumed run whose saved token is refused (arXiv's tokens expire: ``badResumptionToken``)
+    reads the list again from its start (``OaiSource``, which says so through ``note``); if that
+    run then fails before its first commit, the dead resume point is forgotten. Any other
+    failure keeps the resume point for the next run. Papers already stored stay."""
     key, request = source.cursor_key, list_request(source.query)
     before = saved.newest_datestamp if saved is not None else None
+    if source.on_restart is None:
+        source.on_restart = lambda message: note(f"{what}: {message}")
 
     def newest() -> dt.date | None:
         dates = [d for d in (before, source.newest_datestamp) if d is not None]
@@ -256,7 +259,7 @@ def harvest_list(
             papers_committed=committed,
         )
     except SourceError:
-        if saved is not None and source.seen == 0:
+        if source.restarted and source.seen == 0:
             store.save_resume_point(source.source, key, None)
             note(f"{what}: the saved resume point is forgotten; the next run starts the list again")
         raise

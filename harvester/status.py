@@ -32,8 +32,8 @@ RESOURCES = (("core", "REST"), ("graphql", "GraphQL"))
 UNFINISHED = "unfinished OAI-PMH list"
 # What happens to an expired token (live.harvest_list, sources/live/oai.py; docs/live-sources.md).
 RESUME_NOTE = (
-    "arXiv's tokens expire (hours to days): if it has, that command fails (exit 5) and "
-    "forgets it; run it again to read the list from its start. Stored papers stay."
+    "arXiv's tokens expire (hours to days): if it has, that command says so and reads the "
+    "list again from its start. Stored papers stay."
 )
 CELL_WIDTH = 160  # status rows carry whole run summaries: cut them later than report cells
 

@@ -156,7 +156,7 @@ def test_since_last_after_an_interrupted_first_run_resumes_and_then_moves_the_cu
     assert cli.one("SELECT count(*) FROM papers") == 8
 
 
-def test_an_expired_saved_token_is_forgotten_so_the_next_run_starts_again(
+def test_an_expired_saved_token_starts_the_list_again_in_the_same_run(
     cli: Cli, oai: FlakyOai, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(harvest, "PAPER_BATCH", 3)
@@ -166,16 +166,36 @@ def test_an_expired_saved_token_is_forgotten_so_the_next_run_starts_again(
     assert cli.one("SELECT count(*) FROM source_resume") == 1
     oai.fail_from = None
     oai.expire()
-    out = cli(*_run(oai))
-    assert out.code == errors.EXIT_REMOTE
-    assert "no longer accepts the saved resumption token" in out.stderr
-    assert "the saved resume point is forgotten" in out.stderr
-    assert "Traceback" not in out.stderr
-    assert cli.one("SELECT count(*) FROM source_resume") == 0
-    assert cli.one("SELECT count(*) FROM papers") == 6  # nothing stored is lost
+    asked = len(oai.params("/oai"))
     out = cli(*_run(oai))
     assert out.code == 0, out.stderr
-    assert "metadataPrefix" in oai.params("/oai")[-3]  # from the start: 3 pages
+    assert "no longer accepts the saved resumption token" in out.stderr
+    assert "starting the list again from its beginning" in out.stderr
+    assert "resumptionToken" in oai.params("/oai")[asked]  # the saved token, refused
+    assert "metadataPrefix" in oai.params("/oai")[asked + 1]  # then from the start: 3 pages
+    assert len(oai.params("/oai")) == asked + 4
+    assert cli.one("SELECT count(*) FROM source_resume") == 0
+    assert cli.one("SELECT count(*) FROM papers") == 9  # the 6 stored before, not twice
+    assert cli.one("SELECT count(*) FROM mentions") == cli.one(
+        "SELECT count(*) FROM (SELECT DISTINCT * FROM mentions)"
+    )
+
+
+def test_a_resumed_run_that_fails_otherwise_keeps_its_resume_point(
+    cli: Cli, oai: FlakyOai, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(harvest, "PAPER_BATCH", 3)
+    oai.records = _records(9)
+    oai.fail_from = 3
+    assert cli(*_run(oai)).code == errors.EXIT_REMOTE
+    saved = cli.one("SELECT token FROM source_resume")
+    oai.fail_from = 0  # arXiv is down: the first request of the resumed run fails
+    assert cli(*_run(oai)).code == errors.EXIT_REMOTE
+    assert cli.one("SELECT token FROM source_resume") == saved
+    oai.fail_from = None
+    out = cli(*_run(oai))
+    assert out.code == 0, out.stderr
+    assert "resuming the interrupted list at record" in out.stderr
     assert cli.one("SELECT count(*) FROM papers") == 9
 
 

@@ -18,8 +18,11 @@ it comes back empty. After each page the source records a ``Checkpoint``: the to
 the next page and how many papers were yielded before it. A caller that commits papers in
 batches asks ``checkpoint(committed)`` for the latest one whose papers are all committed, saves
 its token, and passes it back as ``resume_from`` to continue an interrupted run from there (the
-other query options are then not sent: OAI-PMH forbids them next to a token). Tokens expire: a
-``badResumptionToken`` answer is a SourceError that says to start the list again.
+other query options are then not sent: OAI-PMH forbids them next to a token). Tokens expire
+(hours to days): when the saved token is refused (``badResumptionToken``) before anything was
+read, the source starts the list again from its first page in the same run, and says so through
+``on_restart`` (papers already stored are kept; storing them again adds nothing). A token refused
+later in a run is a SourceError.
 
 **Courtesy.** 3 s between requests on one connection (``web.PoliteClient``); HTTP 503 with
 ``Retry-After`` (arXiv's flow control) is waited out and retried by the client.
@@ -47,6 +50,10 @@ POLICY = Policy(min_interval=3.0, retries=8, backoff=3.0, max_backoff=120.0, tim
 SET_SPEC = re.compile(r"[A-Za-z0-9\-_.!~*'()]+(?::[A-Za-z0-9\-_.!~*'()]+)*")
 
 PageHook = Callable[[int, int | None], None]  # (records seen so far, records in the whole list)
+RESTART_NOTE = (
+    "arXiv OAI-PMH no longer accepts the saved resumption token ({message}): starting the list "
+    "again from its beginning (papers already stored are kept)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +113,7 @@ class OaiSource(LiveSource):
         clock: Clock | None = None,
         on_wait: WaitHook | None = None,
         on_page: PageHook | None = None,
+        on_restart: Callable[[str], None] | None = None,
         contact: str | None = None,
     ) -> None:
         super().__init__(
@@ -121,6 +129,8 @@ class OaiSource(LiveSource):
         self.api_url = api_url
         self.resume_from = resume_from.strip() if resume_from else None
         self.on_page = on_page
+        self.on_restart = on_restart
+        self.restarted = False  # the saved token was refused: the list was read from its start
         self.seen = 0  # records seen, deleted ones included
         self.total: int | None = None  # completeListSize, once arXiv says
         self.deleted = 0
@@ -155,7 +165,14 @@ class OaiSource(LiveSource):
     def papers(self) -> Iterator[Paper]:
         token = self.resume_from
         while True:
-            page = self._page(token)
+            try:
+                page = self._page(token)
+            except _SavedTokenRefused as refused:
+                self.resume_from = token = None
+                self.restarted = True
+                if self.on_restart is not None:
+                    self.on_restart(RESTART_NOTE.format(message=refused.message))
+                continue
             count = len(page.papers) + page.deleted
             self.seen += count
             self.deleted += page.deleted
@@ -195,6 +212,8 @@ class OaiSource(LiveSource):
         try:
             return oai.parse_list_records(body)
         except oai.OaiError as exc:
+            if exc.code == "badResumptionToken" and token == self.resume_from and not self.seen:
+                raise _SavedTokenRefused(exc.message or "expired") from None
             raise SourceError(self._explain(exc, token)) from None
         except InputError as exc:
             where = "the first page" if token is None else f"resumptionToken {token!r}"
@@ -202,15 +221,23 @@ class OaiSource(LiveSource):
 
     def _explain(self, exc: oai.OaiError, token: str | None) -> str:
         if exc.code == "badResumptionToken":
-            saved = "the saved resumption token" if token == self.resume_from else "its token"
             return (
-                f"arXiv OAI-PMH no longer accepts {saved} {token!r} ({exc.message or 'expired'}); "
-                "tokens expire, so start the list again from its beginning (the same --set, "
-                "--from, --until, without resuming): papers already stored are kept"
+                f"arXiv OAI-PMH no longer accepts its token {token!r} ({exc.message or 'expired'}) "
+                "in the middle of the list; run the same command again: it resumes from the last "
+                "committed page, or starts the list again if that token has expired too (papers "
+                "already stored are kept)"
             )
         if exc.code == "badArgument":
             return f"arXiv OAI-PMH refused the request: {exc.message} (check --set/--from/--until)"
         return f"arXiv OAI-PMH refused the request: {exc}"
+
+
+class _SavedTokenRefused(Exception):
+    """The saved token was refused before anything was read: ``papers`` starts the list again."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
 
 
 def _refusal(status: int, reason: str, body: bytes) -> str:

@@ -12,7 +12,7 @@ import pytest
 
 from harvester.errors import SourceError, UsageError
 from harvester.sources.files import oai as oai_xml
-from harvester.sources.live.oai import OaiQuery, OaiSource
+from harvester.sources.live.oai import RESTART_NOTE, OaiQuery, OaiSource
 from tests.fakeoai import FakeOai, FakeRecord, envelope
 from tests.fakesources import FakeClock
 
@@ -141,14 +141,36 @@ def test_checkpoints_let_an_interrupted_run_resume_from_the_last_committed_page(
     assert again.cursor_date() is None  # a resumed run did not see the whole list's datestamps
 
 
-def test_expired_token_on_resume_says_how_to_restart(fake: FakeOai, clock: FakeClock) -> None:
+def test_an_expired_saved_token_starts_the_list_again_and_says_so(
+    fake: FakeOai, clock: FakeClock
+) -> None:
     fake.records = _records(10)
-    source = _source(fake, clock, OaiQuery("cs"), resume_from="123|1001")
-    with source, pytest.raises(SourceError) as caught:
-        list(source.papers())
+    notes: list[str] = []
+    query = OaiQuery("cs", start=dt.date(2025, 10, 1))
+    with _source(fake, clock, query, resume_from="123|1001", on_restart=notes.append) as source:
+        papers = list(source.papers())
+    assert [p.paper_id for p in papers] == [f"2510.{i:05d}" for i in range(1, 11)]
+    assert fake.params("/oai")[0] == {"verb": "ListRecords", "resumptionToken": "123|1001"}
+    assert fake.params("/oai")[1] == {k: str(v) for k, v in query.params().items()}
+    assert source.restarted and source.complete
+    assert source.cursor_date() is not None  # this run read the whole list
+    assert notes == [RESTART_NOTE.format(message="Token is invalid or expired")]
+
+
+def test_a_token_refused_in_the_middle_of_a_list_is_an_error(
+    fake: FakeOai, clock: FakeClock
+) -> None:
+    fake.records = _records(10)
+    notes: list[str] = []
+    with _source(fake, clock, OaiQuery("cs"), on_restart=notes.append) as source:
+        papers = source.papers()
+        first = [next(papers) for _ in range(4)]  # the first page
+        fake.expire()
+        with pytest.raises(SourceError) as caught:
+            list(papers)
     message = str(caught.value)
-    assert "saved resumption token '123|1001'" in message
-    assert "start the list again" in message and "\n" not in message
+    assert "no longer accepts its token" in message and "run the same command again" in message
+    assert "\n" not in message and not notes and len(first) == 4
 
 
 def test_503_with_retry_after_is_waited_out(fake: FakeOai, clock: FakeClock) -> None:
