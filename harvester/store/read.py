@@ -78,7 +78,8 @@ def run_csv(
         if lines is not None:
             try:
                 body = con.execute(f"SELECT {lines} FROM ({last}\n)").fetchall()
-                return columns, render.csv_header(columns) + "".join(r[0] + "\n" for r in body)
+                lines_text = "\n".join([r[0] for r in body]) + "\n" if body else ""
+                return columns, render.csv_header(columns) + lines_text
             except duckdb.InvalidInputException as exc:
                 if render.CSV_REFUSED not in str(exc):
                     raise
