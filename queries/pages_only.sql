@@ -9,11 +9,17 @@
 SET VARIABLE since = COALESCE(getvariable('since'), DATE '1900-01-01');
 SET VARIABLE category = COALESCE(getvariable('category'), '');
 
-WITH pages AS (  -- paper_facts (kept current by the store): the papers linking no repository
-    SELECT m.paper_id, m.url, split_part(m.repo_name, '/', 1) AS owner  -- lowercase already
-    FROM mentions m
-    JOIN paper_facts f ON f.paper_id = m.paper_id AND NOT f.links_repo
-    WHERE m.kind = 'pages'
+WITH pages AS (  -- paper_facts (kept current by the store) carries the date, categories and
+    -- title: the papers linking a github.io page and no repository, without reading papers
+    SELECT f.paper_id, f.published, f.title, m.url,
+           split_part(m.repo_name, '/', 1) AS owner  -- lowercase already
+    FROM paper_facts f
+    JOIN mentions m ON m.paper_id = f.paper_id AND m.kind = 'pages'
+    WHERE f.links_pages AND NOT f.links_repo
+      AND coalesce(f.published, DATE '1900-01-01') >= getvariable('since')::DATE
+      AND (getvariable('category') = ''
+           OR contains(' ' || lower(replace(array_to_string(f.categories, ' '), '.', ' .')) || ' ',
+                       ' ' || lower(replace(getvariable('category'), '.', ' .')) || ' '))
 ),
 owner_repos AS (
     SELECT split_part(r.full_name_lower, '/', 1) AS owner,
@@ -23,18 +29,13 @@ owner_repos AS (
       AND split_part(r.full_name_lower, '/', 1) IN (SELECT owner FROM pages)  -- those asked for
     GROUP BY ALL
 )
-SELECT
-    p.paper_id,
-    coalesce(p.published_at, p.listed_on)                         AS published,
-    p.title,
-    string_agg(DISTINCT g.url, ', ' ORDER BY g.url)               AS pages,
-    string_agg(DISTINCT o.repos, ', ' ORDER BY o.repos)           AS owner_repos
+SELECT  -- one row per paper: its distinct pages and owners' repositories, sorted, ', '-joined
+    g.paper_id,
+    any_value(g.published)                                             AS published,
+    any_value(g.title)                                                 AS title,
+    nullif(array_to_string(list_sort(list_distinct(list(g.url))), ', '), '')   AS pages,
+    nullif(array_to_string(list_sort(list_distinct(list(o.repos))), ', '), '') AS owner_repos
 FROM pages g
-JOIN papers p ON p.paper_id = g.paper_id
 LEFT JOIN owner_repos o ON o.owner = g.owner
-WHERE coalesce(p.published_at, p.listed_on, DATE '1900-01-01') >= getvariable('since')::DATE
-  AND (getvariable('category') = ''
-       OR contains(' ' || lower(replace(array_to_string(p.categories, ' '), '.', ' .')) || ' ',
-                   ' ' || lower(replace(getvariable('category'), '.', ' .')) || ' '))
-GROUP BY ALL
-ORDER BY published DESC NULLS LAST, p.paper_id;
+GROUP BY g.paper_id
+ORDER BY published DESC NULLS LAST, g.paper_id;

@@ -11,7 +11,15 @@ from harvester.cli import harvest, refresh, follow, extract, report, status, cha
 
 # isort: on
 from harvester.cli.app import app, main
-from harvester.cli.progress import RichReporter
+
+
+def __getattr__(name: str) -> object:
+    if name == "RichReporter":  # rich's progress display: imported when first asked for
+        from harvester.cli.progress import RichReporter
+
+        return RichReporter
+    raise AttributeError(name)
+
 
 __all__ = [
     "RichReporter",

@@ -15,20 +15,40 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
-from rich.console import Console
 from typer.core import TyperGroup
 
 from harvester import __version__, errors
 from harvester.config import raw_token, read_storage_version, redact, resolve_db_path
 from harvester.fsnames import shell_join, shown
 from harvester.render import escape_controls, render
-from harvester.store import Store
 
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from harvester.store import Store
+
+# Every command module is imported to declare its options, so module level imports only what
+# declaring needs: the library a command calls (the store, GitHub, the readers, rich) is
+# imported inside the command's body, when it runs (`harvester --help` and `report` start fast).
 T = TypeVar("T")
-stderr = Console(stderr=True, highlight=False, soft_wrap=True)  # one message, one line
+_console: list[Console] = []
+
+
+def __getattr__(name: str) -> Any:
+    if name == "stderr":  # the rich console on stderr, made when first written to
+        return _stderr()
+    raise AttributeError(name)
+
+
+def _stderr() -> Console:
+    if not _console:
+        from rich.console import Console
+
+        _console.append(Console(stderr=True, highlight=False, soft_wrap=True))  # one line each
+    return _console[0]
 
 
 class _DefaultToFiles(TyperGroup):
@@ -61,7 +81,7 @@ class _OneLineErrors(TyperGroup):
         try:
             code = super().main(args, prog_name, complete_var, False, **extra)
         except typer.Abort:
-            stderr.print("harvester: interrupted", markup=False)
+            _stderr().print("harvester: interrupted", markup=False)
             sys.exit(errors.EXIT_INTERRUPTED)
         except typer.TyperException as exc:
             format_message = getattr(exc, "format_message", None)
@@ -70,7 +90,7 @@ class _OneLineErrors(TyperGroup):
                 ctx = getattr(exc, "ctx", None)
                 where = getattr(ctx, "command_path", None) or "harvester"
                 line = escape_controls(f"error: {message} (see `{where} --help`)", keep_lines=False)
-                stderr.print(f"harvester: {line}", markup=False)
+                _stderr().print(f"harvester: {line}", markup=False)
             sys.exit(int(getattr(exc, "exit_code", errors.EXIT_USAGE)))
         sys.exit(code if isinstance(code, int) else 0)
 
@@ -98,7 +118,7 @@ def fail(message: str, code: int) -> typer.Exit:
     """The one error line: the token redacted, every control character escaped (line breaks
     too: one line), whatever a file name or a paper put in the message."""
     text = escape_controls(redact(message, raw_token()), keep_lines=False)
-    stderr.print(f"harvester: {text}", markup=False, soft_wrap=True)
+    _stderr().print(f"harvester: {text}", markup=False, soft_wrap=True)
     return typer.Exit(code)
 
 
@@ -123,7 +143,7 @@ def guard(body: Callable[[], T]) -> T:
 
 def note(message: str) -> None:
     """A side remark on stderr (stdout stays the command's output)."""
-    stderr.print(f"harvester: {escape_controls(message, keep_lines=False)}", markup=False)
+    _stderr().print(f"harvester: {escape_controls(message, keep_lines=False)}", markup=False)
 
 
 def open_store(db: Path) -> Store:
@@ -132,6 +152,8 @@ def open_store(db: Path) -> Store:
         raise errors.UsageError(
             f"--db {shown(str(path))}: DuckDB cannot open a file whose name is not UTF-8; rename it"
         )
+    from harvester.store import Store
+
     return Store(path, storage_version=read_storage_version())
 
 

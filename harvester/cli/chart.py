@@ -9,13 +9,13 @@ from typing import Annotated
 
 import typer
 
-from harvester import dashboard, reports
+from harvester import reports
 from harvester.cli.app import app, guard, note, open_store
+from harvester.cli.defaults import EXPORT_FORMATS
 from harvester.cli.options import DbOption, ForceOption
 from harvester.cli.output import refuse_database, write
 from harvester.config import DEFAULT_DB
 from harvester.render import render
-from harvester.store import export
 
 
 @app.command()
@@ -53,6 +53,8 @@ def chart(
     days after publication, languages). Opens offline: inline SVG, no scripts."""
 
     def body() -> None:
+        from harvester import dashboard  # imported when the command runs (cli/app.py)
+
         store = open_store(db)
         refuse_database(output, store.path)  # before the page is built, not after
         html = dashboard.build(
@@ -69,7 +71,7 @@ def export_command(
         Path, typer.Argument(help="Directory to write into (created if missing).")
     ],
     fmt: Annotated[
-        str, typer.Option("--format", "-f", help=f"{' or '.join(export.FORMATS)}.")
+        str, typer.Option("--format", "-f", help=f"{' or '.join(EXPORT_FORMATS)}.")
     ] = "parquet",
     with_reports: Annotated[
         bool,
@@ -93,6 +95,8 @@ def export_command(
     without --force."""
 
     def body() -> None:
+        from harvester.store import export
+
         queries = (
             [export.ReportQuery(r.name, r.sql) for r in reports.list_reports()]
             if with_reports

@@ -7,13 +7,11 @@ from typing import Annotated, Any
 
 import typer
 
-from harvester import links
 from harvester.cli.app import app, guard, output_format
+from harvester.cli.defaults import INPUT_FORMATS
 from harvester.cli.options import SourcesArgument
 from harvester.cli.output import emit
 from harvester.render import FORMATS, render
-from harvester.sources.files import FORMATS as INPUT_FORMATS
-from harvester.sources.files import read_inputs
 
 COLUMNS = ["paper_id", "repo", "source_field", "url", "kind", "locus", "context"]
 
@@ -39,6 +37,9 @@ def extract(
     sentence or anchor text around it (context)). No database, no network."""
 
     def body() -> None:
+        from harvester import links  # imported when the command runs (cli/app.py)
+        from harvester.sources.files import read_inputs
+
         output_format(fmt)
         rows: list[tuple[Any, ...]] = []
         out = sys.stdout

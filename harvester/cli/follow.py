@@ -7,22 +7,23 @@ import dataclasses
 import datetime as dt
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from harvester import follow as following
-from harvester import readmes
+from harvester.cli import defaults
 from harvester.cli.app import app, command_line, guard, note
 from harvester.cli.app import open_store as _open_store
 from harvester.cli.options import DAY, DbOption, GitHubOptions, day, github_options
-from harvester.cli.progress import RichReporter
 from harvester.config import DEFAULT_DB, api_root, parse_duration
 from harvester.errors import StoreError
-from harvester.follow import FollowOptions, github_channels, parse_channels
-from harvester.follow.fulltext import DEFAULT_URL as FULLTEXT_URL
-from harvester.follow.hf import DEFAULT_URL as HF_URL
-from harvester.store import Store
+
+if TYPE_CHECKING:  # the library is imported in the function bodies, when they run
+    from harvester.follow import FollowOptions
+    from harvester.store import Store
+
+FULLTEXT_URL = defaults.FULLTEXT_URL
+HF_URL = defaults.HF_URL
 
 FollowOption = Annotated[
     str | None,
@@ -35,18 +36,12 @@ FollowOption = Annotated[
 ]
 
 
-class FollowProgress(RichReporter):
-    """RichReporter plus the papers-followed bar."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._bar = self.source_pages("following papers")
-
-    def followed(self, done: int, total: int) -> None:
-        self._bar(done, total)
-
-
 def run(store: Store, options: FollowOptions, dry_run: bool = False) -> None:
+    from harvester import follow as following
+    from harvester import readmes
+    from harvester.cli.progress import FollowProgress
+    from harvester.follow import github_channels
+
     if dry_run:
         typer.echo(f"dry run: {following.plan(store, options).describe()}")
         if options.github is not None and github_channels.wanted(options):
@@ -74,6 +69,8 @@ def run(store: Store, options: FollowOptions, dry_run: bool = False) -> None:
 
 def check_follow(channels: str | None) -> tuple[str, ...] | None:
     """``--follow``'s channels, checked before a harvest starts."""
+    from harvester.follow import parse_channels
+
     return parse_channels(channels) if channels is not None else None
 
 
@@ -85,6 +82,8 @@ def follow_new(
     ``hf_url``: the root ``harvest hf --api-url`` just read, so that a run pointed at a mirror
     follows through that mirror too."""
     if channels:
+        from harvester.follow import FollowOptions
+
         hf_root = hf_url or api_root(
             os.environ.get("HARVESTER_HF_URL") or HF_URL, "HARVESTER_HF_URL"
         )
@@ -110,7 +109,7 @@ def follow_command(
             "README back-links of resolved repositories) and search (GitHub repository search "
             "for papers still without official code) ask GitHub.",
         ),
-    ] = ",".join(following.DEFAULT_CHANNELS),
+    ] = ",".join(defaults.FOLLOW_CHANNELS),
     everything: Annotated[
         bool,
         typer.Option(
@@ -165,6 +164,8 @@ def follow_command(
     document is recorded in the documents table, so a rerun resumes and skips what it has."""
 
     def body() -> None:
+        from harvester.follow import FollowOptions, github_channels, parse_channels
+
         options = FollowOptions(
             channels=parse_channels(channel),
             everything=everything,

@@ -6,11 +6,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from harvester import dry_run, harvest, live
+from harvester.cli import defaults
 from harvester.cli.app import command_line, guard, harvest_app, note, open_store
 from harvester.cli.follow import FollowOption, check_follow, follow_new
 from harvester.cli.options import (
@@ -25,15 +25,14 @@ from harvester.cli.options import (
     day,
     github_options,
 )
-from harvester.cli.progress import RichReporter, finish
 from harvester.config import DEFAULT_DB, api_root
-from harvester.github.engine import EngineOptions
-from harvester.sources.files import FORMATS as INPUT_FORMATS
-from harvester.sources.files import read_inputs
-from harvester.sources.live import arxiv_api, hf_api
-from harvester.sources.live.arxiv_api import ArxivQuery, ArxivSource
-from harvester.sources.live.hf_api import HfQuery, HfSource
-from harvester.store import Store
+
+if TYPE_CHECKING:  # the library is imported in the command bodies, when they run
+    from harvester.cli.progress import RichReporter
+    from harvester.github.engine import EngineOptions
+    from harvester.sources.live.arxiv_api import ArxivSource
+    from harvester.sources.live.hf_api import HfSource
+    from harvester.store import Store
 
 
 @harvest_app.command("files", hidden=True)
@@ -46,7 +45,7 @@ def harvest_files(
         typer.Option(
             "--format",
             "--input-format",
-            help=f"Force the input format: {', '.join(INPUT_FORMATS)}.",
+            help=f"Force the input format: {', '.join(defaults.INPUT_FORMATS)}.",
         ),
     ] = None,
     follow: FollowOption = None,
@@ -57,6 +56,10 @@ def harvest_files(
     text, plain text; .gz too) into the database, then fetch GitHub stats for their repos."""
 
     def body() -> None:
+        from harvester import dry_run, harvest
+        from harvester.cli.progress import RichReporter, finish
+        from harvester.sources.files import read_inputs
+
         channels = check_follow(follow)
         settings = github.settings()
         options = github.engine()
@@ -94,6 +97,9 @@ def _harvest_live(
     """Run the source ``make_source`` builds (given the reporter for its waits and pages)
     through ``live.harvest_source``, which moves its ``--since-last`` cursor; then ``--follow``
     (through ``hf_url``, when the source is HF's)."""
+    from harvester import live
+    from harvester.cli.progress import RichReporter, finish
+
     reporter = RichReporter()
     with make_source(reporter) as source:
         settings = github.settings()
@@ -132,14 +138,16 @@ def harvest_arxiv(
         typer.Option(
             "--max",
             min=1,
-            max=arxiv_api.QUERY_CAP,
+            max=defaults.ARXIV_QUERY_CAP,
             help="Read at most N papers: the oldest N of a range with a start, else the newest N.",
         ),
     ] = None,
     page_size: Annotated[
         int,
-        typer.Option("--page-size", min=1, max=arxiv_api.PAGE_MAX, help="Results per request."),
-    ] = arxiv_api.PAGE_MAX,
+        typer.Option(
+            "--page-size", min=1, max=defaults.ARXIV_PAGE_MAX, help="Results per request."
+        ),
+    ] = defaults.ARXIV_PAGE_MAX,
     api_url: Annotated[
         str,
         typer.Option(
@@ -147,7 +155,7 @@ def harvest_arxiv(
             envvar="HARVESTER_ARXIV_URL",
             help="arXiv API root; requests go to ROOT/api/query.",
         ),
-    ] = arxiv_api.DEFAULT_URL,
+    ] = defaults.ARXIV_URL,
     contact: ContactOption = None,
     db: DbOption = Path(DEFAULT_DB),
     follow: FollowOption = None,
@@ -158,6 +166,10 @@ def harvest_arxiv(
     GitHub stats for the repositories they link (abstracts and comments)."""
 
     def body() -> None:
+        from harvester import live
+        from harvester.sources.live import arxiv_api
+        from harvester.sources.live.arxiv_api import ArxivQuery, ArxivSource
+
         root = api_root(api_url, "--api-url")
         options = github.engine()
         store = open_store(db)
@@ -215,8 +227,8 @@ def harvest_hf(
     ] = None,
     since_last: SinceLastOption = False,
     page_size: Annotated[
-        int, typer.Option("--page-size", min=1, max=hf_api.PAGE_MAX, help="Items per request.")
-    ] = hf_api.PAGE_MAX,
+        int, typer.Option("--page-size", min=1, max=defaults.HF_PAGE_MAX, help="Items per request.")
+    ] = defaults.HF_PAGE_MAX,
     api_url: Annotated[
         str,
         typer.Option(
@@ -224,7 +236,7 @@ def harvest_hf(
             envvar="HARVESTER_HF_URL",
             help="Hugging Face root; requests go to ROOT/api/daily_papers, ROOT/api/papers/search.",
         ),
-    ] = hf_api.DEFAULT_URL,
+    ] = defaults.HF_URL,
     contact: ContactOption = None,
     db: DbOption = Path(DEFAULT_DB),
     follow: FollowOption = None,
@@ -235,6 +247,10 @@ def harvest_hf(
     search, with the githubRepo its authors gave, then fetch GitHub stats."""
 
     def body() -> None:
+        from harvester import live
+        from harvester.sources.live import hf_api
+        from harvester.sources.live.hf_api import HfQuery, HfSource
+
         first, last = day(from_), day(to)
         HfQuery.check_options(
             date=day(date),

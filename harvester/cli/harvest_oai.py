@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from harvester import live
+from harvester.cli import defaults
 from harvester.cli.app import command_line, guard, harvest_app, note, open_store
 from harvester.cli.follow import FollowOption, check_follow, follow_new
 from harvester.cli.options import (
@@ -21,10 +21,7 @@ from harvester.cli.options import (
     day,
     github_options,
 )
-from harvester.cli.progress import RichReporter, finish
 from harvester.config import DEFAULT_DB, api_root
-from harvester.sources.live import oai
-from harvester.sources.live.oai import OaiQuery, OaiSource
 
 
 @harvest_app.command("arxiv-oai")
@@ -56,7 +53,7 @@ def harvest_arxiv_oai(
             envvar="HARVESTER_ARXIV_OAI_URL",
             help="The OAI-PMH endpoint itself (requests go to exactly this URL).",
         ),
-    ] = oai.DEFAULT_URL,
+    ] = defaults.OAI_URL,
     contact: ContactOption = None,
     db: DbOption = Path(DEFAULT_DB),
     follow: FollowOption = None,
@@ -71,6 +68,11 @@ def harvest_arxiv_oai(
     page when run again with the same --set, --from and --until (or --since-last)."""
 
     def body() -> None:
+        from harvester import live
+        from harvester.cli.progress import RichReporter, finish
+        from harvester.sources.live import oai
+        from harvester.sources.live.oai import OaiQuery, OaiSource
+
         channels = check_follow(follow)
         root = api_root(api_url, "--api-url")
         options = github.engine()

@@ -14,14 +14,16 @@ import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
 from harvester.config import DEFAULT_GITHUB_URL, api_urls, parse_duration, read_token
-from harvester.github.client import GitHubSettings
-from harvester.github.engine import EngineOptions
 from harvester.render import FORMATS
+
+if TYPE_CHECKING:  # imported when a command builds them: declaring options needs neither
+    from harvester.github.client import GitHubSettings
+    from harvester.github.engine import EngineOptions
 
 DbOption = Annotated[
     Path,
@@ -110,9 +112,13 @@ class GitHubOptions:
         """None with ``--no-stats``: GitHub is not asked at all."""
         if self.no_stats:
             return None
+        from harvester.github.client import GitHubSettings
+
         return GitHubSettings(api_urls(self.github_url), read_token(), self.timeout)
 
     def engine(self) -> EngineOptions:
+        from harvester.github.engine import EngineOptions
+
         return EngineOptions(
             batch_size=self.batch_size,
             concurrency=self.concurrency,

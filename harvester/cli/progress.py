@@ -121,3 +121,14 @@ def finish(summary: harvest.Summary) -> None:
     typer.echo(escape_controls(harvest.describe(summary), keep_lines=False))
     if summary.status != "ok":
         raise typer.Exit(errors.EXIT_RESUMABLE)
+
+
+class FollowProgress(RichReporter):
+    """RichReporter plus the papers-followed bar (``harvester follow``)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._bar = self.source_pages("following papers")
+
+    def followed(self, done: int, total: int) -> None:
+        self._bar(done, total)

@@ -7,10 +7,9 @@ from typing import Annotated
 
 import typer
 
-from harvester import dry_run, errors, harvest
+from harvester import errors
 from harvester.cli.app import app, command_line, guard, open_store
 from harvester.cli.options import DbOption, GitHubOptions, github_options
-from harvester.cli.progress import RichReporter, finish
 from harvester.config import DEFAULT_DB
 
 
@@ -36,6 +35,9 @@ def refresh(
     """Fetch names still pending (or in error) and re-fetch stale repositories."""
 
     def body() -> None:
+        from harvester import dry_run, harvest
+        from harvester.cli.progress import RichReporter, finish
+
         statuses, stale = harvest.refresh_scope(stale_after, only_status)
         settings = github.settings()
         assert settings is not None  # refresh has no --no-stats

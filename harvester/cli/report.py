@@ -62,7 +62,12 @@ def report(
             return
         chosen = reports.find_report(name)
         values = chosen.bind(reports.parse_params(param or []))
-        result = open_store(db).query([chosen.sql], values)
+        store = open_store(db)
+        if fmt == "csv":  # the database writes the lines: the same bytes, seconds sooner
+            csv_columns, text = store.query_csv([chosen.sql], values)
+            out(csv_columns, [], text)
+            return
+        result = store.query([chosen.sql], values)
         out(result.columns, result.rows, render(result.columns, result.rows, fmt))
 
     guard(body)

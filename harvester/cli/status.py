@@ -7,14 +7,12 @@ from typing import Annotated
 
 import typer
 
-from harvester import status as status_rows
 from harvester.cli.app import app, guard, open_store, output_format
 from harvester.cli.options import DbOption, GitHubUrlOption, OutputFormat
 from harvester.cli.output import emit
 from harvester.config import DEFAULT_DB, DEFAULT_GITHUB_URL, api_urls, read_token
 from harvester.errors import StoreLockedError
 from harvester.render import render
-from harvester.store.lock import JobLock
 
 
 @app.command()
@@ -37,6 +35,9 @@ def status(
     past that wait is reported as locked (by which PID), and status still succeeds."""
 
     def body() -> None:
+        from harvester import status as status_rows  # imported when it runs (cli/app.py)
+        from harvester.store.lock import JobLock
+
         output_format(fmt)
         urls = api_urls(github_url)
         store = open_store(db)

@@ -10,6 +10,7 @@ from typing import Any
 
 import duckdb
 
+from harvester import render
 from harvester.errors import QueryError
 from harvester.store import derived, migrate, statements
 from harvester.store.connection import first_line, interrupted
@@ -42,6 +43,47 @@ def run(
             return QueryResult([], [])
         columns = [d[0] for d in result.description]
         return QueryResult(columns, result.fetchall())
+    except duckdb.Error as exc:
+        raise QueryError(first_line(exc) + _upgrade_hint(con, exc)) from None
+    except RuntimeError as exc:
+        if interrupted(exc):
+            raise KeyboardInterrupt from None
+        raise
+
+
+def run_csv(
+    con: duckdb.DuckDBPyConnection,
+    sql: Sequence[str],
+    variables: Sequence[tuple[str, Any]] = (),
+) -> tuple[list[str], str]:
+    """As ``run``, but the last statement's result as ``render(..., "csv")`` text: built line by
+    line by the database when ``render.csv_lines_sql`` can say how (the rows never become Python
+    objects), else rendered in Python. Returns the columns and the text."""
+    try:
+        for name, value in variables:
+            con.execute(f"SET VARIABLE {_identifier(name)} = ?", [value])
+        statements = [s.query for text in sql for s in duckdb.extract_statements(text)]
+        if not statements:
+            return [], render.render([], [], "csv")
+        for statement in statements[:-1]:
+            con.execute(statement)
+        last = statements[-1].rstrip().removesuffix(";")
+        try:
+            described = con.execute(f"DESCRIBE {last}").fetchall()
+        except duckdb.ParserException:  # not a query (a SET, a PRAGMA): as ``run`` does
+            result = run(con, [last])
+            return result.columns, render.render(result.columns, result.rows, "csv")
+        columns = [str(r[0]) for r in described]
+        lines = render.csv_lines_sql([(str(r[0]), str(r[1])) for r in described])
+        if lines is not None:
+            try:
+                body = con.execute(f"SELECT {lines} FROM ({last}\n)").fetchall()
+                lines_text = "\n".join([r[0] for r in body]) + "\n" if body else ""
+                return columns, render.csv_header(columns) + lines_text
+            except duckdb.InvalidInputException as exc:
+                if render.CSV_REFUSED not in str(exc):
+                    raise
+        return columns, render.render(columns, con.execute(last).fetchall(), "csv")
     except duckdb.Error as exc:
         raise QueryError(first_line(exc) + _upgrade_hint(con, exc)) from None
     except RuntimeError as exc:

@@ -265,6 +265,15 @@ class Store(Database):
         with self.reader(sandboxed=True) as con:
             return read.run(con, statements, variables)
 
+    def query_csv(
+        self, statements: Sequence[str], variables: Sequence[tuple[str, Any]] = ()
+    ) -> tuple[list[str], str]:
+        """As ``query``, the result as the columns and ``render(..., "csv")`` text, which the
+        database writes line by line where it can (``read.run_csv``): the same bytes, without
+        turning every row into Python objects."""
+        with self.reader(sandboxed=True) as con:
+            return read.run_csv(con, statements, variables)
+
     def summary(self) -> dict[str, Any]:
         """Counts for ``harvester status``."""
         with self.reader() as con:

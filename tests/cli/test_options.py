@@ -10,7 +10,8 @@ import pytest
 import typer.main
 from typer.testing import CliRunner
 
-from harvester.cli import app, refresh
+from harvester import dry_run
+from harvester.cli import app
 from harvester.github.engine import EngineOptions
 
 GITHUB = {"--github-url", "--batch-size", "--concurrency", "--max-wait", "--timeout"}
@@ -49,7 +50,7 @@ def test_github_options_reach_the_command(monkeypatch: pytest.MonkeyPatch, tmp_p
         seen.append(options)
         return SimpleNamespace(describe=lambda: "planned")
 
-    monkeypatch.setattr(refresh.dry_run, "refresh", estimate)
+    monkeypatch.setattr(dry_run, "refresh", estimate)  # refresh imports it when it runs
     db = tmp_path / "h.duckdb"
     db.write_bytes(b"")  # refresh wants an existing database; the estimate is replaced
     args = ["refresh", "--db", str(db), "--dry-run", "--batch-size", "7", "--concurrency", "3"]

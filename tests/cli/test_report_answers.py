@@ -17,8 +17,10 @@ import pytest
 
 from harvester import links
 from harvester.models import Mention, Paper
+from harvester.render import render
 from harvester.reports import list_reports
 from harvester.sources.files import read_inputs
+from harvester.store import Store
 from tests.cli import history as h
 from tests.cli.conftest import Cli
 
@@ -355,3 +357,14 @@ def test_report_output_file(history: Cli, tmp_path: Path) -> None:
     missing = history("report", "star_growth", "--output", str(tmp_path / "no" / "x.csv"))
     assert missing.code == 2
     assert missing.stderr.count("\n") == 1 and "cannot write" in missing.stderr
+
+
+def test_csv_the_database_writes_is_byte_for_byte_the_python_rendering(history: Cli) -> None:
+    """``report --format csv`` has the database build each line (``Store.query_csv``); for
+    every shipped report the bytes equal what ``render`` makes of the rows in Python."""
+    store = Store(history.db)
+    for report in list_reports():
+        out = history("report", report.name, "--format", "csv")
+        assert out.code == 0, (report.name, out.stderr)
+        result = store.query([report.sql])
+        assert out.stdout == render(result.columns, result.rows, "csv"), report.name
