@@ -10,12 +10,29 @@ How they stay current (docs/architecture.md, "Derived tables"):
 * every job **refreshes** them when it ends (ok, partial, failed or interrupted) and before it
   starts (a job killed with SIGKILL left its marks: the next one repairs them first): only the
   papers the marks reach are recomputed, and the promise regexes run only over papers saved
-  again (their text may have changed), under a DuckDB memory limit (``REFRESH_MEMORY``) so
-  that the text blocks they read are not kept cached for the rest of the job;
+  again (their text may have changed);
 * input row counts that differ from ``derived_state`` mean another program wrote to the file:
   the next refresh rebuilds everything (so does a mark of kind ``all``, which a user who
   changed rows in place with another tool inserts: ``INSERT INTO derived_dirty VALUES
-  ('all', '')``).
+  ('all', '')``): the tables are emptied and every paper is recomputed as a refresh would.
+
+Memory. A refresh runs in the transaction that ends the job, so what it reads, builds and
+writes stays in the process until the commit: at the end of a 1M-line first harvest (1M papers
+to recompute at once) that was 277 MB on top of the writer's 131 MB (DuckDB's cache of the
+table blocks read, 150 MB; the hash tables of 1M paper ids; the uncommitted rows). So:
+
+* the work list is cut into **chunks** of consecutive paper ids, each of at most ``CHUNK``
+  papers plus their mentions (a paper with more is a chunk of its own), and each chunk in
+  turn is the macros' ``derived_todo``: hash tables hold one chunk's ids, and a chunk's scans
+  skip the other papers' row groups (DuckDB's zonemaps; the refresh costs the same whether
+  the papers are new or among millions);
+* the whole refresh runs under a DuckDB **memory limit** (``REFRESH_MEMORY``) with spilling
+  to ``<database>.tmp`` (removed when the connection closes): the cache is evicted and the
+  uncommitted rows are written there instead of growing with the refresh. A chunk needs
+  24-40 MB (measured at 1M papers, one thread; 25,000-paper chunks need almost as much: it is
+  mostly fixed); the limit leaves room above that, for a chunk of heavier papers. One
+  thread: two threads need more than 40 MB per chunk. Measured at 1M: peak RSS of the
+  harvest 409 -> about 220 MB, flat from 200k papers (benchmarks/README.md).
 
 Functions of an open write connection (``Store`` opens it), but ``staleness``, which reads.
 """
@@ -36,7 +53,7 @@ SINCE = 9  # the schema version that added the derived tables
 # The refresh works through its papers in chunks of at most CHUNK papers plus their mentions,
 # under a DuckDB memory limit of REFRESH_MEMORY MB (module docstring; measured at 1M papers: a
 # chunk needs 24-40 MB, the rest is cache that DuckDB evicts or spills)
-CHUNK = 100_000
+CHUNK = 250_000
 REFRESH_MEMORY = 64
 _STEPS = (  # a chunk's papers: their rows replaced (paper_code first: paper_facts reads it)
     _SQL["forget_paper_code"],
@@ -110,18 +127,19 @@ def account(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(_SQL["account"], dict(zip(_COUNTED, row, strict=True)))
 
 
-def refresh(con: duckdb.DuckDBPyConnection, now: dt.datetime) -> Refresh:
+def refresh(con: duckdb.DuckDBPyConnection, now: dt.datetime, *, limited: bool = True) -> Refresh:
     """Bring the derived tables up to date: nothing to do, only the marked papers, or (rows
     written by another program, or an ``all`` mark) everything. Either way the papers are
-    recomputed in steps of at most ``CHUNK`` papers and mentions, under a DuckDB memory limit
-    (see the module docstring)."""
+    recomputed in chunks of about ``CHUNK`` papers and mentions, under DuckDB's memory limit
+    ``REFRESH_MEMORY`` unless not ``limited`` (see the module docstring)."""
     if not _ready(con):
         return Refresh("none")
     reason = _stale(con)
     if reason is None:
         return Refresh("none")
     _spill_beside_the_file(con)
-    con.execute(f"SET memory_limit = '{REFRESH_MEMORY}MB'")
+    if limited:
+        con.execute(f"SET memory_limit = '{REFRESH_MEMORY}MB'")
     try:
         if reason == "marks":
             con.execute(_SQL["todo"])

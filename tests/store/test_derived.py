@@ -373,3 +373,29 @@ def test_the_refresh_spills_beside_the_database_not_in_the_working_directory(
     assert spill == (str(tmp_path / "db" / "h.duckdb.tmp"),)
     store.end_run(run, "ok")
     assert not (tmp_path / ".tmp").exists()
+
+
+def test_a_refresh_that_runs_out_of_memory_runs_again_without_the_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from harvester.store import derived
+
+    tries: list[bool] = []
+    refresh = derived.refresh
+
+    def spy(con: Any, now: dt.datetime, *, limited: bool = True) -> derived.Refresh:
+        tries.append(limited)
+        return refresh(con, now, limited=limited)
+
+    monkeypatch.setattr(derived, "refresh", spy)
+    monkeypatch.setattr(derived, "REFRESH_MEMORY", 0)  # nothing fits: DuckDB runs out
+    store = Store(tmp_path / "h.duckdb")
+    run, _ = store.begin_run("harvest", "t")
+    rng = random.Random(5)
+    papers = [paper(rng, k) for k in range(20)]
+    store.save_papers(papers, [mention(rng, p.paper_id) for p in papers], run)
+    tries.clear()
+    store.end_run(run, "ok")
+    assert tries == [True, False]  # the limited refresh failed, the run ended all the same
+    assert_current(store)
+    assert rows(store, "SELECT status FROM runs") == [("ok",)]
