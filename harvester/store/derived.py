@@ -21,18 +21,20 @@ writes stays in the process until the commit: at the end of a 1M-line first harv
 to recompute at once) that was 277 MB on top of the writer's 131 MB (DuckDB's cache of the
 table blocks read, 150 MB; the hash tables of 1M paper ids; the uncommitted rows). So:
 
-* the work list is cut into **chunks** of consecutive paper ids, each of at most ``CHUNK``
-  papers plus their mentions (a paper with more is a chunk of its own), and each chunk in
-  turn is the macros' ``derived_todo``: hash tables hold one chunk's ids, and a chunk's scans
-  skip the other papers' row groups (DuckDB's zonemaps; the refresh costs the same whether
-  the papers are new or among millions);
-* the whole refresh runs under a DuckDB **memory limit** (``REFRESH_MEMORY``) with spilling
-  to ``<database>.tmp`` (removed when the connection closes): the cache is evicted and the
-  uncommitted rows are written there instead of growing with the refresh. A chunk needs
-  24-40 MB (measured at 1M papers, one thread; 25,000-paper chunks need almost as much: it is
-  mostly fixed); the limit leaves room above that, for a chunk of heavier papers. One
-  thread: two threads need more than 40 MB per chunk. Measured at 1M: peak RSS of the
-  harvest 409 -> about 220 MB, flat from 200k papers (benchmarks/README.md).
+* the work list is cut into **chunks** of consecutive paper ids, of about ``CHUNK`` papers
+  plus their mentions each (a paper with more is a chunk of its own), and each chunk in turn
+  is the macros' ``derived_todo``: hash tables hold one chunk's ids, and a chunk's scans skip
+  the other papers' row groups (DuckDB's zonemaps). A chunk costs ~1 s of CPU at 1M papers
+  beyond its papers' own work (it reads whole row groups), hence chunks this large;
+* the whole refresh runs under a DuckDB **memory limit** (``REFRESH_MEMORY``, one thread) with
+  spilling to ``<database>.tmp`` (removed when the connection closes): the cache is evicted
+  and the uncommitted rows are written there instead of growing with the refresh. Measured
+  at 1M papers: a 250k chunk runs in 64 MB but not in 40 (100k: 40 but not 24; two threads
+  need more). A limit can still be too low for a chunk of unusually heavy papers, and an
+  "Out of Memory" at the end of a long job would be far worse than its memory: the store
+  (``Store._refreshed``) then rolls the transaction back and runs it again with
+  ``limited=False``, DuckDB's default limit;
+* measured: peak RSS of a 1M-line harvest 409 -> 213 MB (200k: 219 -> ... MB).
 
 Functions of an open write connection (``Store`` opens it), but ``staleness``, which reads.
 """
