@@ -10,12 +10,32 @@ How they stay current (docs/architecture.md, "Derived tables"):
 * every job **refreshes** them when it ends (ok, partial, failed or interrupted) and before it
   starts (a job killed with SIGKILL left its marks: the next one repairs them first): only the
   papers the marks reach are recomputed, and the promise regexes run only over papers saved
-  again (their text may have changed), under a DuckDB memory limit (``REFRESH_MEMORY``) so
-  that the text blocks they read are not kept cached for the rest of the job;
+  again (their text may have changed);
 * input row counts that differ from ``derived_state`` mean another program wrote to the file:
   the next refresh rebuilds everything (so does a mark of kind ``all``, which a user who
   changed rows in place with another tool inserts: ``INSERT INTO derived_dirty VALUES
-  ('all', '')``).
+  ('all', '')``): the tables are emptied and every paper is recomputed as a refresh would.
+
+Memory. A refresh runs in the transaction that ends the job, so what it reads, builds and
+writes stays in the process until the commit: at the end of a 1M-line first harvest (1M papers
+to recompute at once) that was 277 MB on top of the writer's 131 MB (DuckDB's cache of the
+table blocks read, 150 MB; the hash tables of 1M paper ids; the uncommitted rows). So:
+
+* the work list is cut into **chunks** of consecutive paper ids, of about ``CHUNK`` papers
+  plus their mentions each (a paper with more is a chunk of its own), and each chunk in turn
+  is the macros' ``derived_todo``: hash tables hold one chunk's ids, and a chunk's scans skip
+  the other papers' row groups (DuckDB's zonemaps). A chunk costs ~1 s of CPU at 1M papers
+  beyond its papers' own work (it reads whole row groups), hence chunks this large;
+* the whole refresh runs under a DuckDB **memory limit** (``REFRESH_MEMORY``, one thread) with
+  spilling to ``<database>.tmp`` (removed when the connection closes): the cache is evicted
+  and the uncommitted rows are written there instead of growing with the refresh. Measured
+  at 1M papers: a 250k chunk runs in 64 MB but not in 40 (100k: 40 but not 24; two threads
+  need more). A limit can still be too low for a chunk of unusually heavy papers, and an
+  "Out of Memory" at the end of a long job would be far worse than its memory: the store
+  (``Store._refreshed``) then rolls the transaction back and runs it again with
+  ``limited=False``, DuckDB's default limit;
+* measured: peak RSS of a 1M-line harvest 409 -> 215 MB, of a 200k-line one 219 -> 199
+  MB; the refresh of 1M new papers 13.9 -> 19.6 s of CPU (benchmarks/README.md).
 
 Functions of an open write connection (``Store`` opens it), but ``staleness``, which reads.
 """
@@ -23,7 +43,6 @@ Functions of an open write connection (``Store`` opens it), but ``staleness``, w
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Iterable
 from contextlib import suppress
 from dataclasses import dataclass
@@ -34,9 +53,27 @@ from harvester.store import bulk, migrate, statements
 
 _SQL = statements.group("derived")
 SINCE = 9  # the schema version that added the derived tables
-# DuckDB's memory limit (MB, plus bytes per paper) while a job's refresh reads the texts it saved
+# The refresh works through its papers in chunks of about CHUNK papers plus their mentions,
+# under a DuckDB memory limit of REFRESH_MEMORY MB (module docstring: measured at 1M papers, a
+# 250k chunk needs 40-64 MB; the rest is cache that DuckDB evicts or spills)
+CHUNK = 250_000
 REFRESH_MEMORY = 64
-REFRESH_ROOM = 128
+_STEPS = (  # a chunk's papers: their rows replaced (paper_code first: paper_facts reads it)
+    _SQL["forget_paper_code"],
+    _SQL["update_paper_code"],
+    _SQL["forget_repo_mentions"],
+    _SQL["update_repo_mentions"],
+    _SQL["forget_paper_facts"],
+    _SQL["update_paper_facts"],
+    _SQL["forget_paper_promises"],
+    _SQL["update_paper_promises"],
+)
+_EMPTY = (
+    _SQL["empty_paper_code"],
+    _SQL["empty_repo_mentions"],
+    _SQL["empty_paper_facts"],
+    _SQL["empty_paper_promises"],
+)
 _COUNTED = ("papers", "mentions", "repo_names", "repos", "readme_checks", "readme_citations")
 
 
@@ -93,42 +130,31 @@ def account(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(_SQL["account"], dict(zip(_COUNTED, row, strict=True)))
 
 
-def refresh(con: duckdb.DuckDBPyConnection, now: dt.datetime) -> Refresh:
+def refresh(con: duckdb.DuckDBPyConnection, now: dt.datetime, *, limited: bool = True) -> Refresh:
     """Bring the derived tables up to date: nothing to do, only the marked papers, or (rows
-    written by another program, or an ``all`` mark) everything."""
+    written by another program, or an ``all`` mark) everything. Either way the papers are
+    recomputed in chunks of about ``CHUNK`` papers and mentions, under DuckDB's memory limit
+    ``REFRESH_MEMORY`` unless not ``limited`` (see the module docstring)."""
     if not _ready(con):
         return Refresh("none")
     reason = _stale(con)
     if reason is None:
         return Refresh("none")
-    threads = con.execute("SELECT current_setting('threads')").fetchone()
-    if reason != "marks":  # a rebuild is a few big queries; a job's refresh keeps its one thread
-        con.execute(f"SET threads = {max(1, os.cpu_count() or 1)}")
+    _spill_beside_the_file(con)
+    if limited:
+        con.execute(f"SET memory_limit = '{REFRESH_MEMORY}MB'")
     try:
         if reason == "marks":
             con.execute(_SQL["todo"])
-            row = con.execute(_SQL["count_todo"]).fetchone()
-            assert row is not None
-            con.execute(_SQL["forget_paper_code"])
-            con.execute(_SQL["update_paper_code"])
-            con.execute(_SQL["forget_repo_mentions"])
-            con.execute(_SQL["update_repo_mentions"])
-            con.execute(_SQL["forget_paper_facts"])
-            con.execute(_SQL["update_paper_facts"])
-            if row[1]:
-                _promises(con, int(row[1]))
-            done = Refresh("incremental", int(row[0]), int(row[1]))
         else:
-            con.execute(_SQL["empty_paper_code"])
-            con.execute(_SQL["rebuild_paper_code"])
-            con.execute(_SQL["empty_repo_mentions"])
-            con.execute(_SQL["rebuild_repo_mentions"])
-            con.execute(_SQL["empty_paper_facts"])
-            con.execute(_SQL["rebuild_paper_facts"])
-            con.execute(_SQL["empty_paper_promises"])
-            con.execute(_SQL["rebuild_paper_promises"])
-            done = Refresh("full")
-        con.execute(_SQL["clear_todo"])
+            for statement in _EMPTY:
+                con.execute(statement)
+            con.execute(_SQL["todo_everything"])
+        row = con.execute(_SQL["count_todo"]).fetchone()
+        assert row is not None
+        _in_chunks(con)
+        mode = "incremental" if reason == "marks" else "full"
+        done = Refresh(mode, int(row[0]), int(row[1]))
         con.execute(_SQL["clear_dirty"])
         account(con)
         con.execute(_SQL["refreshed"], {"now": now})
@@ -136,20 +162,36 @@ def refresh(con: duckdb.DuckDBPyConnection, now: dt.datetime) -> Refresh:
         # after an error the transaction is aborted and its connection discarded: a failing
         # SET here would hide the error
         with suppress(duckdb.Error):
-            if threads is not None:
-                con.execute(f"SET threads = {int(threads[0])}")
+            con.execute("RESET memory_limit")  # writers keep DuckDB's default (connection.py)
     return done
 
 
-def _promises(con: duckdb.DuckDBPyConnection, texts: int) -> None:
-    """The promise regexes over the ``texts`` papers saved since the last refresh, under a
-    memory limit: without one, the blocks of every text read stay cached until the job ends
-    (peak RSS of a 200k-paper harvest +100 MB). The limit leaves room for the statements'
-    hash tables of the papers' ids (``REFRESH_ROOM`` bytes each)."""
-    con.execute(f"SET memory_limit = '{REFRESH_MEMORY + REFRESH_ROOM * texts // 2**20}MB'")
-    con.execute(_SQL["forget_paper_promises"])
-    con.execute(_SQL["update_paper_promises"])
-    con.execute("RESET memory_limit")  # writers keep DuckDB's default (store/connection.py)
+def _in_chunks(con: duckdb.DuckDBPyConnection) -> None:
+    """Recompute the papers of ``derived_todo``: numbered into chunks of consecutive paper ids
+    (at most ``CHUNK`` papers plus mentions each, or one paper that has more), then each chunk
+    in turn becomes ``derived_todo`` and its rows are replaced (paper_code first: paper_facts
+    reads it; the promise regexes only over papers whose text may have changed). Consecutive
+    ids: a chunk's scans skip the row groups of the other papers (DuckDB's zonemaps)."""
+    con.execute(_SQL["number_chunks"], {"chunk": CHUNK})
+    con.execute(_SQL["clear_todo"])
+    chunks = [int(k) for (k,) in con.execute(_SQL["chunks"]).fetchall()]
+    for k in chunks:
+        con.execute(_SQL["chunk_todo"], {"chunk": k})
+        for statement in _STEPS:
+            con.execute(statement)
+        con.execute(_SQL["clear_todo"])
+    con.execute(_SQL["drop_chunks"])
+
+
+def _spill_beside_the_file(con: duckdb.DuckDBPyConnection) -> None:
+    """Let the refresh spill to ``<database>.tmp`` (DuckDB removes it when the connection
+    closes): the in-memory connection of a writer would spill to ``.tmp`` in the working
+    directory."""
+    row = con.execute(_SQL["path"]).fetchone()
+    if row is None or not row[0]:
+        return
+    quoted = f"{row[0]}.tmp".replace("'", "''")
+    con.execute(f"SET temp_directory = '{quoted}'")
 
 
 def _stale(con: duckdb.DuckDBPyConnection) -> str | None:

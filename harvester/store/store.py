@@ -17,8 +17,8 @@ Only this package imports duckdb.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, TypeVar
 
 import duckdb
 
@@ -46,6 +46,9 @@ __all__ = [
 ]
 
 
+T = TypeVar("T")
+
+
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
@@ -58,26 +61,34 @@ class Store(Database):
     def begin_run(self, command: str, args: str) -> tuple[int, list[int]]:
         """Record a new run. Runs still marked ``running`` were left by a dead process (the
         caller holds the job lock, so no live job can own them): they become ``interrupted``.
-        Returns the new run id and the ids of the runs recovered that way."""
-        now = utcnow()
-        with self.transaction() as con:
-            begun = runs.begin(con, command, args, now)
-            derived.refresh(con, now)  # a killed job's writes first (its marks are stored)
-            return begun
+        Returns the new run id and the ids of the runs recovered that way. A killed job's
+        writes are refreshed first (its marks are stored)."""
+        return self._refreshed(lambda con, now, done: runs.begin(con, command, args, now))
 
     def end_run(self, run_id: int, status: str, message: str | None = None) -> None:
         """Finish the run, with the derived tables brought up to date in the same transaction:
         a run recorded as ended never leaves them behind its writes."""
-        now = utcnow()
-        with self.transaction() as con:
-            derived.refresh(con, now)
-            runs.finish(con, run_id, status, message, now)
+        self._refreshed(lambda con, now, done: runs.finish(con, run_id, status, message, now))
 
     def refresh_derived(self) -> derived.Refresh:
         """Bring the derived tables (paper_code, paper_facts, paper_promises) up to date now."""
+        return self._refreshed(lambda con, now, done: done)
+
+    def _refreshed(
+        self, then: Callable[[duckdb.DuckDBPyConnection, dt.datetime, derived.Refresh], T]
+    ) -> T:
+        """``derived.refresh`` and then ``then``, in one transaction. The refresh runs under its
+        memory limit (``derived.REFRESH_MEMORY``); should DuckDB run out of memory all the same
+        (a chunk of unusually heavy papers), the whole transaction is rolled back and run again
+        without the limit: a job never fails at its end for the sake of a memory figure."""
         now = utcnow()
+        try:
+            with self.transaction() as con:
+                return then(con, now, derived.refresh(con, now))
+        except duckdb.OutOfMemoryException:
+            pass
         with self.transaction() as con:
-            return derived.refresh(con, now)
+            return then(con, now, derived.refresh(con, now, limited=False))
 
     def add_run_counts(self, con: duckdb.DuckDBPyConnection, run_id: int, **counts: int) -> None:
         runs.add_counts(con, run_id, **counts)

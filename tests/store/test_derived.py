@@ -303,3 +303,99 @@ def test_the_refresh_gives_back_the_memory_limit_it_lowered_for_the_texts(tmp_pa
     assert rows(store, "SELECT paper_id, signal FROM paper_promises") == [
         ("2501.00001", "will release")
     ]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_refresh_in_chunks_of_one_paper_gives_the_same_tables(
+    tmp_path: Path, seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from harvester.store import derived
+
+    monkeypatch.setattr(derived, "CHUNK", 1)  # every paper a chunk of its own
+    rng = random.Random(100 + seed)
+    store = Store(tmp_path / "h.duckdb")
+    for _ in range(4):
+        random_job(store, rng)
+        assert_current(store)
+    with store.transaction() as con:  # a rebuild goes through the same chunks
+        con.execute("INSERT INTO derived_dirty VALUES ('all', '')")
+    assert store.refresh_derived().mode == "full"
+    assert_current(store)
+
+
+def test_chunks_hold_consecutive_papers_and_at_most_chunk_papers_plus_mentions(
+    tmp_path: Path,
+) -> None:
+    from harvester.store.statements import group
+
+    sql = group("derived")
+    store = Store(tmp_path / "h.duckdb")
+    run, _ = store.begin_run("harvest", "t")
+    papers = [Paper(f"2501.{k:05d}", "t") for k in range(12)]
+    heavy = [Mention(papers[4].paper_id, f"o/r{i}", "abstract", "") for i in range(6)]
+    light = [Mention(papers[k].paper_id, "o/x", "abstract", "") for k in (0, 1, 9)]
+    store.save_papers(papers, heavy + light, run)
+    with store.transaction() as con:
+        con.execute(sql["todo"])
+        con.execute(sql["number_chunks"], {"chunk": 4})
+        chunks = con.execute(
+            "SELECT list(paper_id ORDER BY paper_id) FROM derived_chunks "
+            "GROUP BY chunk ORDER BY chunk"
+        ).fetchall()
+        con.execute("ROLLBACK")  # derived_todo stays empty between refreshes
+        con.execute("BEGIN TRANSACTION")
+    weight = {p.paper_id: 1 for p in papers}
+    for m in heavy + light:
+        weight[m.paper_id] += 1
+    members = [list(c) for (c,) in chunks]
+    assert [p for c in members for p in c] == sorted(weight)  # each once, in id order
+    for chunk in members:  # at most 4, but for the weight of its last paper
+        assert sum(weight[p] for p in chunk[:-1]) < 4
+    alone = next(c for c in members if papers[4].paper_id in c)  # weight 7: nothing after it
+    assert alone[-1] == papers[4].paper_id
+    assert len(members) >= 5
+    store.end_run(run, "ok")
+
+
+def test_the_refresh_spills_beside_the_database_not_in_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from harvester.store import derived
+
+    monkeypatch.chdir(tmp_path)
+    store = Store(tmp_path / "db" / "h.duckdb")
+    (tmp_path / "db").mkdir()
+    run, _ = store.begin_run("harvest", "t")
+    store.save_papers([Paper("2501.00001", "t", abstract="Code: github.com/a/b")], [], run)
+    with store.transaction() as con:
+        derived.refresh(con, NOW)
+        spill = con.execute("SELECT current_setting('temp_directory')").fetchone()
+    assert spill == (str(tmp_path / "db" / "h.duckdb.tmp"),)
+    store.end_run(run, "ok")
+    assert not (tmp_path / ".tmp").exists()
+
+
+def test_a_refresh_that_runs_out_of_memory_runs_again_without_the_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from harvester.store import derived
+
+    tries: list[bool] = []
+    refresh = derived.refresh
+
+    def spy(con: Any, now: dt.datetime, *, limited: bool = True) -> derived.Refresh:
+        tries.append(limited)
+        return refresh(con, now, limited=limited)
+
+    monkeypatch.setattr(derived, "refresh", spy)
+    monkeypatch.setattr(derived, "REFRESH_MEMORY", 0)  # nothing fits: DuckDB runs out
+    store = Store(tmp_path / "h.duckdb")
+    run, _ = store.begin_run("harvest", "t")
+    rng = random.Random(5)
+    papers = [paper(rng, k) for k in range(20)]
+    store.save_papers(papers, [mention(rng, p.paper_id) for p in papers], run)
+    tries.clear()
+    store.end_run(run, "ok")
+    assert tries == [True, False]  # the limited refresh failed, the run ended all the same
+    assert_current(store)
+    assert rows(store, "SELECT status FROM runs") == [("ok",)]

@@ -71,10 +71,44 @@ touched (paper_id, text) AS (
 )
 SELECT paper_id, bool_or(text) FROM touched GROUP BY paper_id;
 
+-- name: todo_everything
+-- A rebuild: every paper, and every paper id the inputs cite (rows of a paper since deleted).
+INSERT INTO derived_todo
+SELECT paper_id, true FROM papers
+UNION SELECT paper_id, true FROM mentions
+UNION SELECT paper_id, true FROM readme_citations;
+
 -- name: count_todo
 SELECT count(*), count(*) FILTER (WHERE text) FROM derived_todo;
 
--- Incremental: the todo papers' rows are replaced (paper_code first: paper_facts reads it).
+-- name: path
+SELECT path FROM duckdb_databases() WHERE database_name = current_database();
+
+-- name: number_chunks
+-- The work list in chunks of consecutive paper ids, each of at most $chunk papers plus their
+-- mentions (a paper with more is a chunk of its own): a refresh of 1M papers holds one chunk's
+-- hash tables at a time, and a chunk's scans skip the row groups of the other papers.
+CREATE OR REPLACE TEMP TABLE derived_chunks AS
+WITH weighed AS (
+    SELECT t.paper_id, t.text, 1 + count(m.paper_id) AS weight
+    FROM derived_todo t
+    LEFT JOIN mentions m ON m.paper_id = t.paper_id
+    GROUP BY t.paper_id, t.text
+)
+SELECT paper_id, text,
+       (sum(weight) OVER (ORDER BY paper_id ROWS UNBOUNDED PRECEDING) - weight) // $chunk AS chunk
+FROM weighed;
+
+-- name: chunks
+SELECT DISTINCT chunk FROM derived_chunks ORDER BY chunk;
+
+-- name: chunk_todo
+INSERT INTO derived_todo SELECT paper_id, text FROM derived_chunks WHERE chunk = $chunk;
+
+-- name: drop_chunks
+DROP TABLE derived_chunks;
+
+-- Each chunk's papers: their rows are replaced.
 -- name: forget_paper_code
 DELETE FROM paper_code WHERE paper_id IN (SELECT paper_id FROM derived_todo);
 
@@ -99,30 +133,18 @@ DELETE FROM paper_promises WHERE paper_id IN (SELECT paper_id FROM derived_todo 
 -- name: update_paper_promises
 INSERT INTO paper_promises SELECT * FROM paper_promises_rules(false);
 
--- Full: every row again.
+-- A rebuild empties them first.
 -- name: empty_paper_code
 DELETE FROM paper_code;
-
--- name: rebuild_paper_code
-INSERT INTO paper_code SELECT * FROM paper_code_rules(true);
 
 -- name: empty_repo_mentions
 DELETE FROM repo_mentions;
 
--- name: rebuild_repo_mentions
-INSERT INTO repo_mentions SELECT * FROM repo_mentions_rules(true);
-
 -- name: empty_paper_facts
 DELETE FROM paper_facts;
 
--- name: rebuild_paper_facts
-INSERT INTO paper_facts SELECT * FROM paper_facts_rules(true);
-
 -- name: empty_paper_promises
 DELETE FROM paper_promises;
-
--- name: rebuild_paper_promises
-INSERT INTO paper_promises SELECT * FROM paper_promises_rules(true);
 
 -- name: clear_todo
 DELETE FROM derived_todo;
