@@ -43,13 +43,15 @@ Functions of an open write connection (``Store`` opens it), but ``staleness``, w
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import suppress
 from dataclasses import dataclass
+from typing import TypeVar
 
 import duckdb
 
 from harvester.store import bulk, migrate, statements
+from harvester.store.connection import Database
 
 _SQL = statements.group("derived")
 SINCE = 9  # the schema version that added the derived tables
@@ -128,6 +130,27 @@ def account(con: duckdb.DuckDBPyConnection) -> None:
     row = con.execute(_SQL["counts"]).fetchone()
     assert row is not None
     con.execute(_SQL["account"], dict(zip(_COUNTED, row, strict=True)))
+
+
+T = TypeVar("T")
+
+
+def refreshed(
+    db: Database,
+    now: dt.datetime,
+    then: Callable[[duckdb.DuckDBPyConnection, dt.datetime, Refresh], T],
+) -> T:
+    """``refresh`` and then ``then``, in one write transaction of ``db``. The refresh runs
+    under its memory limit (``REFRESH_MEMORY``); should DuckDB run out of memory all the same
+    (a chunk of unusually heavy papers), the whole transaction is rolled back and run again
+    without the limit: a job never fails for the sake of a memory figure."""
+    try:
+        with db.transaction() as con:
+            return then(con, now, refresh(con, now))
+    except duckdb.OutOfMemoryException:
+        pass
+    with db.transaction() as con:
+        return then(con, now, refresh(con, now, limited=False))
 
 
 def refresh(con: duckdb.DuckDBPyConnection, now: dt.datetime, *, limited: bool = True) -> Refresh:

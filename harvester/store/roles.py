@@ -56,12 +56,14 @@ def repos_to_check(
     """(repo_id, full_name) of resolved repositories whose README is not checked (or stale)."""
     if not store.path.exists():
         return []
-    with store.transaction() as con:  # a writer: an older file gains the 0008 tables first
-        derived.refresh(con, dt.datetime.now(dt.UTC))
-        params = {"stale_before": stale_before, "limit": limit}
-        return [
-            (int(r[0]), str(r[1])) for r in con.execute(_SQL["repos_to_check"], params).fetchall()
-        ]
+    params = {"stale_before": stale_before, "limit": limit}
+    # a writer: an older file gains the 0008 tables first
+    rows = derived.refreshed(
+        store,
+        dt.datetime.now(dt.UTC),
+        lambda con, _now, _done: con.execute(_SQL["repos_to_check"], params).fetchall(),
+    )
+    return [(int(r[0]), str(r[1])) for r in rows]
 
 
 def candidates(
@@ -122,9 +124,11 @@ def papers_to_search(store: Database, limit: int | None = None) -> list[tuple[st
     """(paper_id, title) of papers with an arXiv id, no official repository, never searched."""
     if not store.path.exists():
         return []
-    with store.transaction() as con:
-        derived.refresh(con, dt.datetime.now(dt.UTC))  # this job may have added code
-        rows = con.execute(_SQL["papers_to_search"], {"limit": limit}).fetchall()
+    rows = derived.refreshed(  # current first: this job may have added code
+        store,
+        dt.datetime.now(dt.UTC),
+        lambda con, _now, _done: con.execute(_SQL["papers_to_search"], {"limit": limit}).fetchall(),
+    )
     return [(str(p), t) for p, t in rows]
 
 
@@ -188,9 +192,11 @@ def save_search(
 
 def paper_code_counts(store: Database) -> PaperCodeCounts:
     """How many rows ``paper_code`` has, how many official, for how many papers, in conflict."""
-    with store.transaction() as con:  # current first: a job reads it before it ends
-        derived.refresh(con, dt.datetime.now(dt.UTC))
-        row = con.execute(_SQL["paper_code_counts"]).fetchone()
+    row = derived.refreshed(  # current first: a job reads it before it ends
+        store,
+        dt.datetime.now(dt.UTC),
+        lambda con, _now, _done: con.execute(_SQL["paper_code_counts"]).fetchone(),
+    )
     assert row is not None
     return PaperCodeCounts(*(int(v) for v in row))
 

@@ -77,18 +77,8 @@ class Store(Database):
     def _refreshed(
         self, then: Callable[[duckdb.DuckDBPyConnection, dt.datetime, derived.Refresh], T]
     ) -> T:
-        """``derived.refresh`` and then ``then``, in one transaction. The refresh runs under its
-        memory limit (``derived.REFRESH_MEMORY``); should DuckDB run out of memory all the same
-        (a chunk of unusually heavy papers), the whole transaction is rolled back and run again
-        without the limit: a job never fails at its end for the sake of a memory figure."""
-        now = utcnow()
-        try:
-            with self.transaction() as con:
-                return then(con, now, derived.refresh(con, now))
-        except duckdb.OutOfMemoryException:
-            pass
-        with self.transaction() as con:
-            return then(con, now, derived.refresh(con, now, limited=False))
+        """``derived.refresh`` and then ``then``, in one transaction (``derived.refreshed``)."""
+        return derived.refreshed(self, utcnow(), then)
 
     def add_run_counts(self, con: duckdb.DuckDBPyConnection, run_id: int, **counts: int) -> None:
         runs.add_counts(con, run_id, **counts)
