@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import MISSING, dataclass, fields
 from enum import StrEnum
+from itertools import chain, filterfalse
 from operator import attrgetter
 from typing import Any, Literal
 
@@ -68,16 +69,26 @@ def _repair_text(paper: Paper) -> None:
     A lone surrogate (JSON's "\\ud800" decodes to one) is not text: UTF-8 cannot encode it, so
     the store would fail on it, batch after batch. Every source builds a Paper (through its
     constructor or ``new_paper``), so this is where such text is repaired, for every text field
-    a source fills, the tuples of text (authors, categories) among them. ASCII text (the usual
-    case) costs one flag check a field."""
+    a source fills, the tuples of text (authors, categories) among them.
+
+    The usual paper has none, and proving it is all this costs: every text (the tuples' items
+    among them) is checked in C loops, ASCII by its flag, the rest by one UTF-8 encoding of them
+    all (joining keeps each lone surrogate: Python never pairs two across strings). Only a paper
+    that fails it is walked field by field (~0.4 us a snapshot line, was ~2 us)."""
+    texts = chain(filter(None, _TEXTS(paper)), *_TEXT_TUPLES(paper))
+    try:
+        "".join(filterfalse(str.isascii, texts)).encode("utf-8")  # ASCII: by its flag
+        return  # the usual case
+    except UnicodeEncodeError:
+        pass
     for name, value in zip(_PAPER_STR_FIELDS, _STR_VALUES(paper), strict=True):
         if not value:
             continue
-        text = value if value.__class__ is str else "".join(value)  # tuples: one C pass
+        text = value if value.__class__ is str else "".join(value)
         if text.isascii():
-            continue  # the usual case
+            continue
         try:
-            text.encode("utf-8")  # (C speed; a regex scan costs 5x more per paper)
+            text.encode("utf-8")
             continue
         except UnicodeEncodeError:
             pass
@@ -91,6 +102,11 @@ def _repair_text(paper: Paper) -> None:
 
 _PAPER_STR_FIELDS = tuple(f.name for f in fields(Paper) if "str" in str(f.type))
 _STR_VALUES = attrgetter(*_PAPER_STR_FIELDS)
+# The same fields, split: plain strings (or None) and tuples of strings (two or more of each).
+_TEXTS = attrgetter(
+    *[f.name for f in fields(Paper) if "str" in str(f.type) and "tuple" not in str(f.type)]
+)
+_TEXT_TUPLES = attrgetter(*[f.name for f in fields(Paper) if "tuple[str" in str(f.type)])
 REPLACEMENT = "\ufffd"
 _SURROGATE = re.compile("[\ud800-\udfff]")
 

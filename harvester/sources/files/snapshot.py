@@ -40,7 +40,7 @@ from typing import Any
 from harvester.errors import InputError
 from harvester.models import Paper, new_paper
 from harvester.sources.files.hf_daily import collapse, json_type
-from harvester.sources.ids import choose_paper_id, normalize_arxiv_id
+from harvester.sources.ids import NEW_STYLE_DIGITS, choose_paper_id, normalize_arxiv_id
 
 SOURCE = "arxiv_snapshot"
 ABS_URL = "https://arxiv.org/abs/"
@@ -58,26 +58,48 @@ def looks_like_snapshot(value: Any) -> bool:
 def read_lines(lines: Iterable[bytes], where: str = "") -> Iterator[Paper]:
     """Papers of snapshot lines (bytes, as read from the file)."""
     offset = 0
-    loads = _loads
-    for number, line in enumerate(lines, 1):
+    number = 0
+    scan = _SCAN
+    paper = _paper
+    for line in lines:
+        number += 1
+        # ``_loads`` inlined: a call per line is worth saving on this path
         try:
-            value = loads(line)
-        except UnicodeDecodeError as e:
-            raise InputError(
-                f"invalid UTF-8 at byte offset {offset + e.start}{where} (line {number})"
-            ) from None
-        except json.JSONDecodeError as e:
-            if not line.strip():
+            text = line.decode("utf-8", "surrogatepass")
+            value, end = scan(text, 0)
+            usual = end == len(text) or not text[end:].strip(" \t\n\r")
+        except (ValueError, StopIteration, RecursionError):
+            usual = False
+        if not usual:
+            value = _unusual(line, number, offset, where)
+            if value is _BLANK:
                 offset += len(line)
                 continue
-            raise InputError(f"line {number}, column {e.pos + 1}: invalid JSON: {e.msg}") from None
-        except RecursionError:
-            raise InputError(f"line {number}: JSON nested too deeply") from None
         offset += len(line)
         try:
-            yield _paper(value)
+            yield paper(value)
         except (AttributeError, TypeError, ValueError, KeyError, IndexError):
             raise InputError(f"line {number}: {_problem(value)}") from None
+
+
+_BLANK = object()
+
+
+def _unusual(line: bytes, number: int, offset: int, where: str) -> Any:
+    """``json.loads(line)`` for a line the C scanner did not take whole; bad lines are
+    InputErrors naming the line, a blank line is ``_BLANK``."""
+    try:
+        return json.loads(line)
+    except UnicodeDecodeError as e:
+        raise InputError(
+            f"invalid UTF-8 at byte offset {offset + e.start}{where} (line {number})"
+        ) from None
+    except json.JSONDecodeError as e:
+        if not line.strip():
+            return _BLANK
+        raise InputError(f"line {number}, column {e.pos + 1}: invalid JSON: {e.msg}") from None
+    except RecursionError:
+        raise InputError(f"line {number}: JSON nested too deeply") from None
 
 
 # (typeshed wants a scanner-shaped context; a JSONDecoder is the one json.loads gives it)
@@ -89,7 +111,7 @@ def _loads(line: bytes) -> Any:
     nothing after it but JSON whitespace) goes straight to the C scanner that ``loads`` ends in,
     skipping ``loads``' encoding detection and its Python layers. Anything else (a BOM, UTF-16,
     bad bytes or JSON, a blank line, trailing data) takes ``json.loads`` itself, so every answer
-    and every error is exactly ``json.loads``'s."""
+    and every error is exactly ``json.loads``'s. (``read_lines`` holds the same steps inline.)"""
     try:
         text = line.decode("utf-8", "surrogatepass")  # what loads does with UTF-8 bytes
         value, end = _SCAN(text, 0)
@@ -102,30 +124,73 @@ def _loads(line: bytes) -> Any:
 
 def _paper(obj: dict[str, Any]) -> Paper:
     get = obj.get
-    raw_id = get("id")
+    raw_id: Any = get("id")
+    arxiv_id: str | None
     title = get("title")
-    title = collapse(title) or None if title else None
-    arxiv_id = normalize_arxiv_id(raw_id) if raw_id else None
-    if arxiv_id is None:
-        raw_id = raw_id.strip() if raw_id else None
-        paper_id = choose_paper_id(None, title, raw_id, "snapshot")
-        if paper_id is None:
-            raise ValueError("no id")
+    if title:
+        title = collapse(title) or None
+    # the usual id, a bare new-style one, checked inline (``normalize_arxiv_id``'s fast path)
+    if (
+        raw_id.__class__ is str
+        and len(raw_id) - 5 == NEW_STYLE_DIGITS.get(raw_id[:4])
+        and raw_id[4] == "."
+        and raw_id.isascii()
+        and raw_id[5:].isdigit()
+    ):
+        paper_id = arxiv_id = raw_id
     else:
-        paper_id = arxiv_id
+        arxiv_id = normalize_arxiv_id(raw_id) if raw_id else None
+        if arxiv_id is None:
+            raw_id = raw_id.strip() if raw_id else None
+            chosen = choose_paper_id(None, title, raw_id, "snapshot")
+            if chosen is None:
+                raise ValueError("no id")
+            paper_id = chosen
+        else:
+            paper_id = arxiv_id
     abstract = get("abstract")
+    if abstract:
+        abstract = collapse(abstract) or None
     comment = get("comments")
+    if comment:
+        comment = collapse(comment) or None
     versions = get("versions")
+    if versions:
+        created = versions[0]["created"]
+        published = _DAYS.get(created[:16]) if created[-4:] == " GMT" else None
+        if published is None:
+            published = _created(created)
+    else:
+        published = None
     cats = get("categories")
     categories = tuple(cats.split()) if cats else ()
+    parsed = get("authors_parsed")
+    if parsed:  # [keyname, forenames, suffix]; a collaboration has empty forenames
+        authors = tuple(
+            [
+                (f"{a[1]} {a[0]}" if a[1] else a[0]) + (f" {a[2]}" if len(a) > 2 and a[2] else "")
+                for a in parsed
+            ]
+        )
+    else:
+        authors = _authors(get("authors"))
+    doi = get("doi")
+    if doi:
+        doi = doi.strip() or None
+    journal_ref = get("journal-ref")
+    if journal_ref:
+        journal_ref = journal_ref.strip() or None
+    license_ = get("license")
+    if license_:
+        license_ = license_.strip() or None
     return new_paper(
         paper_id,
         SOURCE,
-        title,
-        collapse(abstract) or None if abstract else None,
-        collapse(comment) or None if comment else None,
+        title or None,
+        abstract or None,
+        comment or None,
         None,
-        _created(versions[0]["created"]) if versions else None,
+        published,
         ABS_URL + arxiv_id if arxiv_id else None,
         None,
         None,
@@ -133,17 +198,13 @@ def _paper(obj: dict[str, Any]) -> Paper:
         None,
         None,
         None,
-        _authors(obj),
+        authors,
         categories,
         categories[0] if categories else None,
-        _plain(get("doi")),
-        _plain(get("journal-ref")),
-        _plain(get("license")),
+        doi or None,
+        journal_ref or None,
+        license_ or None,
     )
-
-
-def _plain(value: str | None) -> str | None:
-    return value.strip() or None if value else None
 
 
 def _created(value: str) -> dt.date:
@@ -177,16 +238,8 @@ def _parse_created(value: str) -> dt.date:
     return parsed.date()
 
 
-def _authors(obj: dict[str, Any]) -> tuple[str, ...]:
-    parsed = obj.get("authors_parsed")
-    if parsed:  # [keyname, forenames, suffix]; a collaboration has empty forenames
-        return tuple(
-            [
-                (f"{a[1]} {a[0]}" if a[1] else a[0]) + (f" {a[2]}" if len(a) > 2 and a[2] else "")
-                for a in parsed
-            ]
-        )
-    text = obj.get("authors")
+def _authors(text: str | None) -> tuple[str, ...]:
+    """The ``authors`` string (no ``authors_parsed``), split on commas and ``and``."""
     if not text:
         return ()
     names = collapse(text).replace(" and ", ", ").split(",")
