@@ -39,7 +39,7 @@ from typing import Any
 
 from harvester.errors import InputError
 from harvester.models import Paper, new_paper
-from harvester.sources.files.hf_daily import collapse, json_type
+from harvester.sources.files.hf_daily import collapse, json_type, odd_space
 from harvester.sources.ids import NEW_STYLE_DIGITS, choose_paper_id, normalize_arxiv_id
 
 SOURCE = "arxiv_snapshot"
@@ -127,8 +127,21 @@ def _paper(obj: dict[str, Any]) -> Paper:
     raw_id: Any = get("id")
     arxiv_id: str | None
     title = get("title")
-    if title:
-        title = collapse(title) or None
+    abstract = get("abstract")
+    comment = get("comments")
+    # ``collapse`` of the three at once, for the usual ASCII text wrapped with single line breaks:
+    # one test of them joined (a NUL between: no run of spaces or other whitespace across them)
+    # instead of a dozen per field; anything else takes ``collapse`` itself, field by field.
+    t = title.replace("\n", " ").strip() if title else ""
+    a = abstract.replace("\n", " ").strip() if abstract else ""
+    c = comment.replace("\n", " ").strip() if comment else ""
+    joined = f"{t}\0{a}\0{c}"
+    if joined.isascii() and "  " not in joined and not odd_space(joined):
+        title, abstract, comment = t or None, a or None, c or None
+    else:
+        title = collapse(title) or None if title else None
+        abstract = collapse(abstract) or None if abstract else None
+        comment = collapse(comment) or None if comment else None
     # the usual id, a bare new-style one, checked inline (``normalize_arxiv_id``'s fast path)
     if (
         raw_id.__class__ is str
@@ -139,21 +152,7 @@ def _paper(obj: dict[str, Any]) -> Paper:
     ):
         paper_id = arxiv_id = raw_id
     else:
-        arxiv_id = normalize_arxiv_id(raw_id) if raw_id else None
-        if arxiv_id is None:
-            raw_id = raw_id.strip() if raw_id else None
-            chosen = choose_paper_id(None, title, raw_id, "snapshot")
-            if chosen is None:
-                raise ValueError("no id")
-            paper_id = chosen
-        else:
-            paper_id = arxiv_id
-    abstract = get("abstract")
-    if abstract:
-        abstract = collapse(abstract) or None
-    comment = get("comments")
-    if comment:
-        comment = collapse(comment) or None
+        paper_id, arxiv_id = _other_id(raw_id, title)
     versions = get("versions")
     if versions:
         created = versions[0]["created"]
@@ -186,9 +185,9 @@ def _paper(obj: dict[str, Any]) -> Paper:
     return new_paper(
         paper_id,
         SOURCE,
-        title or None,
-        abstract or None,
-        comment or None,
+        title,
+        abstract,
+        comment,
         None,
         published,
         ABS_URL + arxiv_id if arxiv_id else None,
@@ -205,6 +204,17 @@ def _paper(obj: dict[str, Any]) -> Paper:
         journal_ref or None,
         license_ or None,
     )
+
+
+def _other_id(raw_id: Any, title: str | None) -> tuple[str, str | None]:
+    """``(paper_id, arxiv_id)`` for an id that is not a bare new-style arXiv id."""
+    arxiv_id = normalize_arxiv_id(raw_id) if raw_id else None
+    if arxiv_id is not None:
+        return arxiv_id, arxiv_id
+    paper_id = choose_paper_id(None, title, raw_id.strip() if raw_id else None, "snapshot")
+    if paper_id is None:
+        raise ValueError("no id")
+    return paper_id, None
 
 
 def _created(value: str) -> dt.date:
