@@ -38,7 +38,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from harvester.errors import InputError
-from harvester.models import Paper, new_paper
+from harvester.models import Paper, new_paper, new_paper_no_repair
 from harvester.sources.files.hf_daily import collapse, json_type, odd_space
 from harvester.sources.ids import NEW_STYLE_DIGITS, choose_paper_id, normalize_arxiv_id
 
@@ -136,7 +136,8 @@ def _paper(obj: dict[str, Any]) -> Paper:
     a = abstract.replace("\n", " ").strip() if abstract else ""
     c = comment.replace("\n", " ").strip() if comment else ""
     joined = f"{t}\0{a}\0{c}"
-    if joined.isascii() and "  " not in joined and not odd_space(joined):
+    plain = joined.isascii() and "  " not in joined and not odd_space(joined)
+    if plain:
         title, abstract, comment = t or None, a or None, c or None
     else:
         title = collapse(title) or None if title else None
@@ -153,6 +154,7 @@ def _paper(obj: dict[str, Any]) -> Paper:
         paper_id = arxiv_id = raw_id
     else:
         paper_id, arxiv_id = _other_id(raw_id, title)
+        plain = False
     versions = get("versions")
     if versions:
         created = versions[0]["created"]
@@ -174,15 +176,16 @@ def _paper(obj: dict[str, Any]) -> Paper:
     else:
         authors = _authors(get("authors"))
     doi = get("doi")
-    if doi:
-        doi = doi.strip() or None
+    doi = doi.strip() or None if doi else None
     journal_ref = get("journal-ref")
-    if journal_ref:
-        journal_ref = journal_ref.strip() or None
+    journal_ref = journal_ref.strip() or None if journal_ref else None
     license_ = get("license")
-    if license_:
-        license_ = license_.strip() or None
-    return new_paper(
+    license_ = license_.strip() or None if license_ else None
+    # No lone surrogate to repair (models._repair_text) when every text is ASCII or encodes:
+    # the id, url and three texts are ASCII on the usual path, the rest is checked here at once.
+    rest = f"{''.join(authors)}{cats}{doi}{journal_ref}{license_}"
+    make = new_paper_no_repair if plain and (rest.isascii() or _encodes(rest)) else new_paper
+    return make(
         paper_id,
         SOURCE,
         title,
@@ -200,10 +203,19 @@ def _paper(obj: dict[str, Any]) -> Paper:
         authors,
         categories,
         categories[0] if categories else None,
-        doi or None,
-        journal_ref or None,
-        license_ or None,
+        doi,
+        journal_ref,
+        license_,
     )
+
+
+def _encodes(text: str) -> bool:
+    """Whether ``text`` holds no lone surrogate (encodes as UTF-8)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _other_id(raw_id: Any, title: str | None) -> tuple[str, str | None]:
