@@ -264,6 +264,9 @@ class _Replay(io.RawIOBase):
         super().__init__()
         self._head = memoryview(head)
         self._rest = rest
+        # straight into the caller's buffer when the stream can (a file, stdin, the gzip guard):
+        # one copy of every byte less than read() and a slice assignment
+        self._rest_into = getattr(rest, "readinto", None)
 
     def readable(self) -> bool:
         return True
@@ -275,6 +278,8 @@ class _Replay(io.RawIOBase):
             target[:n] = self._head[:n]
             self._head = self._head[n:]
             return n
+        if self._rest_into is not None:
+            return self._rest_into(target) or 0
         data = self._rest.read(len(target)) or b""
         target[: len(data)] = data
         return len(data)
