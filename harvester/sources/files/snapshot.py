@@ -21,11 +21,13 @@ Fields of a line and what they become (``source = "arxiv_snapshot"``):
 arXiv id gets the common rule (``ids.choose_paper_id``: title hash, else ``snapshot:<id>``).
 
 Speed: this is the path of the largest input people feed the tool, so it reads bytes lines and
-decodes the usual one with the C scanner ``json.loads`` ends in (``_loads``: anything unusual
-goes to ``json.loads`` itself), touches only the fields it keeps, collapses whitespace with a
-fast path for the usual ASCII text (``hf_daily.collapse``) and builds the Paper with
-``models.new_paper`` (the frozen dataclass's own constructor cost ~7 us a line). Bad
-lines (not JSON, not an object, a field of the wrong type) are InputErrors naming the line.
+decodes the usual one with the C scanner ``json.loads`` ends in (inline in ``read_lines``; anything
+unusual goes to ``json.loads`` itself), touches only the fields it keeps, collapses title,
+abstract and comment with one test of the three joined (``hf_daily.collapse`` field by field
+when that fails), and builds the Paper with ``models.new_paper`` (the frozen dataclass's own
+constructor cost ~7 us a line), or ``new_paper_no_repair`` when the line provably holds no lone
+surrogate (new-style id, ASCII texts, the other fields ASCII or encoding as UTF-8). Bad lines
+(not JSON, not an object, a field of the wrong type) are InputErrors naming the line.
 """
 
 from __future__ import annotations
