@@ -156,6 +156,27 @@ ODD_LINES = [
         "versions": [{"created": "Mon, 2 Apr 2007 19:18:42 GMT"}],
         "authors_parsed": [],
     },
+    {  # a usual line (new-style id, ASCII texts) with lone surrogates in every other text field
+        "id": "2501.00002",
+        "title": "Plain title",
+        "abstract": "Plain\nabstract at github.com/s/t.",
+        "comments": "3 pages",
+        "versions": [{"created": "Tue, 7 Jan 2025 10:00:00 GMT"}],
+        "authors_parsed": [["K\ud800", "F", ""], ["Müller", "Ö.", ""]],
+        "categories": "cs.\udfffL cs.CV",
+        "doi": "10.1/\ud800x",
+        "journal-ref": "J. \ud83d",
+        "license": "http://x/\udc00",
+    },
+    {  # the same without surrogates: non-ASCII names only
+        "id": "2501.00003",
+        "title": "Plain title",
+        "abstract": "Plain abstract",
+        "versions": [{"created": "Tue, 7 Jan 2025 10:00:00 GMT"}],
+        "authors": "B. Müller and Ö. García",
+        "categories": "cs.CV",
+        "doi": " 10.1/x ",
+    },
 ]
 
 

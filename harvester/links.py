@@ -201,13 +201,19 @@ def mentions_for(paper: Paper) -> list[Mention]:
     in the real data) is removed before it is read. A link in the title or abstract field has that
     field as its ``locus``; the other fields are not parts of a document and carry none.
     """
+    texts = _TEXT_VALUES(paper)
+    hf = paper.hf_github_repo
+    if not hf and "github." not in _ascii_lower("\n".join(filter(None, texts))):
+        # The usual paper: no field holds a link (every one needs the literal "github.", which
+        # holds no line feed, so the join makes none across fields), checked in one C pass
+        # instead of one per field.
+        return list(paper.mentions)
     mentions: list[Mention] = []
     found = [
         (field, links)
-        for field, value in zip(TEXT_FIELDS, _TEXT_VALUES(paper), strict=True)
+        for field, value in zip(TEXT_FIELDS, texts, strict=True)
         if value and (links := find_links(value))
     ]
-    hf = paper.hf_github_repo
     if hf and (links := find_links("".join(hf.split()))):
         found.append(("hf_github_repo", links))
     if found:  # most papers cite no repository: nothing to build

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from harvester.models import Mention, Paper, new_paper
+from harvester.models import Mention, Paper, new_paper, new_paper_no_repair
 
 FULL: dict[str, Any] = {
     "paper_id": "2501.00001",
@@ -91,3 +91,11 @@ def test_text_in_tuple_fields_is_repaired_as_the_class_repairs_it() -> None:
     assert Paper("x", "s", authors=odd, categories=odd[1:]).authors == repaired
     clean = ("caf\u00e9",)
     assert Paper("x", "s", categories=clean).categories is clean  # nothing to repair: kept as is
+
+
+def test_the_constructor_without_repair_builds_the_same_paper_and_repairs_nothing() -> None:
+    fast = new_paper_no_repair(*FULL.values())
+    assert type(fast) is Paper and fast == Paper(*FULL.values()) == new_paper(**FULL)
+    assert new_paper_no_repair("x", "s") == Paper("x", "s")
+    kept = new_paper_no_repair("x", "s", title="bad \ud800", authors=("K\udfff",))
+    assert (kept.title, kept.authors) == ("bad \ud800", ("K\udfff",))  # the caller's promise

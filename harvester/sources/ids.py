@@ -67,7 +67,7 @@ def _valid(m: re.Match[str]) -> str | None:
 
 
 # Months of the new scheme (2007-04 on, YYMM) and the digits of their numbers (5 from 2015).
-_NEW_STYLE_DIGITS = {
+NEW_STYLE_DIGITS = {
     f"{yymm:04d}": 4 if yymm < 1501 else 5 for yymm in range(704, 10_000) if 1 <= yymm % 100 <= 12
 }
 
@@ -80,7 +80,7 @@ def normalize_arxiv_id(value: str) -> str | None:
         # month looked up rather than computed.
         yymm, num = value[:4], value[5:]
         if num.isdigit():
-            digits = _NEW_STYLE_DIGITS.get(yymm)
+            digits = NEW_STYLE_DIGITS.get(yymm)
             if digits is not None:
                 return value if len(num) == digits else None
             if yymm.isdigit():

@@ -35,6 +35,7 @@ import re
 import sys
 import zlib
 from collections.abc import Callable, Iterator, Sequence
+from itertools import chain
 from typing import IO, TYPE_CHECKING, BinaryIO, Protocol
 
 from harvester.errors import InputError, UsageError
@@ -75,7 +76,7 @@ def read_inputs(
 ) -> Iterator[Paper]:
     """Every paper of every input, in order. Bad specs and ``fmt`` fail here, before reading."""
     inputs = iter_inputs(specs, fmt, stdin=stdin)
-    return (paper for _name, papers in inputs for paper in papers)
+    return chain.from_iterable(papers for _name, papers in inputs)  # (no generator per paper)
 
 
 def iter_inputs(
@@ -146,6 +147,8 @@ def _read(name: str, path: str | None, fmt: str | None, stdin: BinaryIO | None) 
 
 
 def _read_stream(raw: IO[bytes], path: str | None, fmt: str | None) -> Iterator[Paper]:
+    """The reader's papers of ``raw`` (sniffed here; the reader itself is returned, not wrapped
+    in one more generator that every paper would pass through)."""
     head = _read_upto(raw, SNIFF_BYTES)
     source: _Source = raw
     gzipped = head[:2] == GZIP_MAGIC
@@ -159,7 +162,7 @@ def _read_stream(raw: IO[bytes], path: str | None, fmt: str | None) -> Iterator[
     stream = io.BufferedReader(_Replay(head, source), 1 << 16)
     where = " of the decompressed data" if gzipped else ""
     kind = binary or fmt or detect(head, path)
-    yield from _READERS[kind](stream, path, where)
+    return _READERS[kind](stream, path, where)
 
 
 def _read_upto(stream: _Source, size: int) -> bytes:
@@ -261,6 +264,9 @@ class _Replay(io.RawIOBase):
         super().__init__()
         self._head = memoryview(head)
         self._rest = rest
+        # straight into the caller's buffer when the stream can (a file, stdin, the gzip guard):
+        # one copy of every byte less than read() and a slice assignment
+        self._rest_into = getattr(rest, "readinto", None)
 
     def readable(self) -> bool:
         return True
@@ -272,6 +278,8 @@ class _Replay(io.RawIOBase):
             target[:n] = self._head[:n]
             self._head = self._head[n:]
             return n
+        if self._rest_into is not None:
+            return self._rest_into(target) or 0
         data = self._rest.read(len(target)) or b""
         target[: len(data)] = data
         return len(data)

@@ -210,12 +210,12 @@ def collapse(value: str) -> str:
     """``" ".join(value.split())``, with a fast path for ASCII text wrapped with single line
     breaks (the snapshot's usual case): same result, about a third of the time."""
     text = value.replace("\n", " ").strip() if "\n" in value else value.strip()
-    if text.isascii() and "  " not in text and not _odd_space(text):
+    if text.isascii() and "  " not in text and not odd_space(text):
         return text  # no whitespace left but single spaces between words
     return " ".join(text.split())
 
 
-def _odd_space(text: str) -> bool:
+def odd_space(text: str) -> bool:
     """Whether ASCII ``text`` holds whitespace other than spaces and line feeds (``str.split``'s
     set); eight substring tests are ~5x faster than ``isprintable`` or a regex."""
     return (

@@ -21,11 +21,13 @@ Fields of a line and what they become (``source = "arxiv_snapshot"``):
 arXiv id gets the common rule (``ids.choose_paper_id``: title hash, else ``snapshot:<id>``).
 
 Speed: this is the path of the largest input people feed the tool, so it reads bytes lines and
-decodes the usual one with the C scanner ``json.loads`` ends in (``_loads``: anything unusual
-goes to ``json.loads`` itself), touches only the fields it keeps, collapses whitespace with a
-fast path for the usual ASCII text (``hf_daily.collapse``) and builds the Paper with
-``models.new_paper`` (the frozen dataclass's own constructor cost ~7 us a line). Bad
-lines (not JSON, not an object, a field of the wrong type) are InputErrors naming the line.
+decodes the usual one with the C scanner ``json.loads`` ends in (inline in ``read_lines``; anything
+unusual goes to ``json.loads`` itself), touches only the fields it keeps, collapses title,
+abstract and comment with one test of the three joined (``hf_daily.collapse`` field by field
+when that fails), and builds the Paper with ``models.new_paper`` (the frozen dataclass's own
+constructor cost ~7 us a line), or ``new_paper_no_repair`` when the line provably holds no lone
+surrogate (new-style id, ASCII texts, the other fields ASCII or encoding as UTF-8). Bad lines
+(not JSON, not an object, a field of the wrong type) are InputErrors naming the line.
 """
 
 from __future__ import annotations
@@ -38,9 +40,9 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from harvester.errors import InputError
-from harvester.models import Paper, new_paper
-from harvester.sources.files.hf_daily import collapse, json_type
-from harvester.sources.ids import choose_paper_id, normalize_arxiv_id
+from harvester.models import Paper, new_paper, new_paper_no_repair
+from harvester.sources.files.hf_daily import collapse, json_type, odd_space
+from harvester.sources.ids import NEW_STYLE_DIGITS, choose_paper_id, normalize_arxiv_id
 
 SOURCE = "arxiv_snapshot"
 ABS_URL = "https://arxiv.org/abs/"
@@ -58,26 +60,48 @@ def looks_like_snapshot(value: Any) -> bool:
 def read_lines(lines: Iterable[bytes], where: str = "") -> Iterator[Paper]:
     """Papers of snapshot lines (bytes, as read from the file)."""
     offset = 0
-    loads = _loads
-    for number, line in enumerate(lines, 1):
+    number = 0
+    scan = _SCAN
+    paper = _paper
+    for line in lines:
+        number += 1
+        # ``_loads`` inlined: a call per line is worth saving on this path
         try:
-            value = loads(line)
-        except UnicodeDecodeError as e:
-            raise InputError(
-                f"invalid UTF-8 at byte offset {offset + e.start}{where} (line {number})"
-            ) from None
-        except json.JSONDecodeError as e:
-            if not line.strip():
+            text = line.decode("utf-8", "surrogatepass")
+            value, end = scan(text, 0)
+            usual = end == len(text) or not text[end:].strip(" \t\n\r")
+        except (ValueError, StopIteration, RecursionError):
+            usual = False
+        if not usual:
+            value = _unusual(line, number, offset, where)
+            if value is _BLANK:
                 offset += len(line)
                 continue
-            raise InputError(f"line {number}, column {e.pos + 1}: invalid JSON: {e.msg}") from None
-        except RecursionError:
-            raise InputError(f"line {number}: JSON nested too deeply") from None
         offset += len(line)
         try:
-            yield _paper(value)
+            yield paper(value)
         except (AttributeError, TypeError, ValueError, KeyError, IndexError):
             raise InputError(f"line {number}: {_problem(value)}") from None
+
+
+_BLANK = object()
+
+
+def _unusual(line: bytes, number: int, offset: int, where: str) -> Any:
+    """``json.loads(line)`` for a line the C scanner did not take whole; bad lines are
+    InputErrors naming the line, a blank line is ``_BLANK``."""
+    try:
+        return json.loads(line)
+    except UnicodeDecodeError as e:
+        raise InputError(
+            f"invalid UTF-8 at byte offset {offset + e.start}{where} (line {number})"
+        ) from None
+    except json.JSONDecodeError as e:
+        if not line.strip():
+            return _BLANK
+        raise InputError(f"line {number}, column {e.pos + 1}: invalid JSON: {e.msg}") from None
+    except RecursionError:
+        raise InputError(f"line {number}: JSON nested too deeply") from None
 
 
 # (typeshed wants a scanner-shaped context; a JSONDecoder is the one json.loads gives it)
@@ -89,7 +113,7 @@ def _loads(line: bytes) -> Any:
     nothing after it but JSON whitespace) goes straight to the C scanner that ``loads`` ends in,
     skipping ``loads``' encoding detection and its Python layers. Anything else (a BOM, UTF-16,
     bad bytes or JSON, a blank line, trailing data) takes ``json.loads`` itself, so every answer
-    and every error is exactly ``json.loads``'s."""
+    and every error is exactly ``json.loads``'s. (``read_lines`` holds the same steps inline.)"""
     try:
         text = line.decode("utf-8", "surrogatepass")  # what loads does with UTF-8 bytes
         value, end = _SCAN(text, 0)
@@ -102,30 +126,75 @@ def _loads(line: bytes) -> Any:
 
 def _paper(obj: dict[str, Any]) -> Paper:
     get = obj.get
-    raw_id = get("id")
+    raw_id: Any = get("id")
+    arxiv_id: str | None
     title = get("title")
-    title = collapse(title) or None if title else None
-    arxiv_id = normalize_arxiv_id(raw_id) if raw_id else None
-    if arxiv_id is None:
-        raw_id = raw_id.strip() if raw_id else None
-        paper_id = choose_paper_id(None, title, raw_id, "snapshot")
-        if paper_id is None:
-            raise ValueError("no id")
-    else:
-        paper_id = arxiv_id
     abstract = get("abstract")
     comment = get("comments")
+    # ``collapse`` of the three at once, for the usual ASCII text wrapped with single line breaks:
+    # one test of them joined (a NUL between: no run of spaces or other whitespace across them)
+    # instead of a dozen per field; anything else takes ``collapse`` itself, field by field.
+    t = title.replace("\n", " ").strip() if title else ""
+    a = abstract.replace("\n", " ").strip() if abstract else ""
+    c = comment.replace("\n", " ").strip() if comment else ""
+    joined = f"{t}\0{a}\0{c}"
+    plain = joined.isascii() and "  " not in joined and not odd_space(joined)
+    if plain:
+        title, abstract, comment = t or None, a or None, c or None
+    else:
+        title = collapse(title) or None if title else None
+        abstract = collapse(abstract) or None if abstract else None
+        comment = collapse(comment) or None if comment else None
+    # the usual id, a bare new-style one, checked inline (``normalize_arxiv_id``'s fast path)
+    if (
+        raw_id.__class__ is str
+        and len(raw_id) - 5 == NEW_STYLE_DIGITS.get(raw_id[:4])
+        and raw_id[4] == "."
+        and raw_id.isascii()
+        and raw_id[5:].isdigit()
+    ):
+        paper_id = arxiv_id = raw_id
+    else:
+        paper_id, arxiv_id = _other_id(raw_id, title)
+        plain = False
     versions = get("versions")
+    if versions:
+        created = versions[0]["created"]
+        published = _DAYS.get(created[:16]) if created[-4:] == " GMT" else None
+        if published is None:
+            published = _created(created)
+    else:
+        published = None
     cats = get("categories")
     categories = tuple(cats.split()) if cats else ()
-    return new_paper(
+    parsed = get("authors_parsed")
+    if parsed:  # [keyname, forenames, suffix]; a collaboration has empty forenames
+        authors = tuple(
+            [
+                (f"{a[1]} {a[0]}" if a[1] else a[0]) + (f" {a[2]}" if len(a) > 2 and a[2] else "")
+                for a in parsed
+            ]
+        )
+    else:
+        authors = _authors(get("authors"))
+    doi = get("doi")
+    doi = doi.strip() or None if doi else None
+    journal_ref = get("journal-ref")
+    journal_ref = journal_ref.strip() or None if journal_ref else None
+    license_ = get("license")
+    license_ = license_.strip() or None if license_ else None
+    # No lone surrogate to repair (models._repair_text) when every text is ASCII or encodes:
+    # the id, url and three texts are ASCII on the usual path, the rest is checked here at once.
+    rest = f"{''.join(authors)}{cats}{doi}{journal_ref}{license_}"
+    make = new_paper_no_repair if plain and (rest.isascii() or _encodes(rest)) else new_paper
+    return make(
         paper_id,
         SOURCE,
         title,
-        collapse(abstract) or None if abstract else None,
-        collapse(comment) or None if comment else None,
+        abstract,
+        comment,
         None,
-        _created(versions[0]["created"]) if versions else None,
+        published,
         ABS_URL + arxiv_id if arxiv_id else None,
         None,
         None,
@@ -133,17 +202,33 @@ def _paper(obj: dict[str, Any]) -> Paper:
         None,
         None,
         None,
-        _authors(obj),
+        authors,
         categories,
         categories[0] if categories else None,
-        _plain(get("doi")),
-        _plain(get("journal-ref")),
-        _plain(get("license")),
+        doi,
+        journal_ref,
+        license_,
     )
 
 
-def _plain(value: str | None) -> str | None:
-    return value.strip() or None if value else None
+def _encodes(text: str) -> bool:
+    """Whether ``text`` holds no lone surrogate (encodes as UTF-8)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _other_id(raw_id: Any, title: str | None) -> tuple[str, str | None]:
+    """``(paper_id, arxiv_id)`` for an id that is not a bare new-style arXiv id."""
+    arxiv_id = normalize_arxiv_id(raw_id) if raw_id else None
+    if arxiv_id is not None:
+        return arxiv_id, arxiv_id
+    paper_id = choose_paper_id(None, title, raw_id.strip() if raw_id else None, "snapshot")
+    if paper_id is None:
+        raise ValueError("no id")
+    return paper_id, None
 
 
 def _created(value: str) -> dt.date:
@@ -177,16 +262,8 @@ def _parse_created(value: str) -> dt.date:
     return parsed.date()
 
 
-def _authors(obj: dict[str, Any]) -> tuple[str, ...]:
-    parsed = obj.get("authors_parsed")
-    if parsed:  # [keyname, forenames, suffix]; a collaboration has empty forenames
-        return tuple(
-            [
-                (f"{a[1]} {a[0]}" if a[1] else a[0]) + (f" {a[2]}" if len(a) > 2 and a[2] else "")
-                for a in parsed
-            ]
-        )
-    text = obj.get("authors")
+def _authors(text: str | None) -> tuple[str, ...]:
+    """The ``authors`` string (no ``authors_parsed``), split on commas and ``and``."""
     if not text:
         return ()
     names = collapse(text).replace(" and ", ", ").split(",")

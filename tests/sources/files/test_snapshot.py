@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import gzip
 import json
@@ -203,3 +204,32 @@ def test_the_line_decoder_answers_and_fails_exactly_as_json_loads(line: bytes) -
             return type(e).__name__, str(e)
 
     assert outcome(snapshot._loads) == outcome(json.loads)
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "field"),
+    [
+        ("authors_parsed", [["K\ud800", "F", ""], ["Müller", "Ö.", ""]], "authors"),
+        ("authors", "A. K\udfff and B. Müller", "authors"),
+        ("categories", "cs.\udfffL cs.CV", "categories"),
+        ("doi", "10.1/\ud800x", "doi"),
+        ("journal-ref", "J. \ud83d", "journal_ref"),
+        ("license", "http://x/\udc00", "license"),
+    ],
+)
+def test_a_lone_surrogate_outside_the_texts_of_a_usual_line_is_repaired(
+    tmp_path: Path, key: str, value: Any, field: str
+) -> None:
+    # the usual line (a new-style id, ASCII title/abstract/comment) skips the generic repair
+    # when it proves there is nothing to repair: a surrogate anywhere else must still be found
+    line = {**REAL, "id": "2501.00020", "title": "Plain", "authors_parsed": None, key: value}
+    for raw in (json.dumps(line), json.dumps(line, ensure_ascii=False)):  # escaped, and raw bytes
+        path = tmp_path / "s.json"
+        path.write_bytes(raw.encode("utf-8", "surrogatepass") + b"\n")
+        (paper,) = read_inputs([str(path)], "snapshot")
+        shown = getattr(paper, field)
+        assert "\ufffd" in (shown if isinstance(shown, str) else "".join(shown))
+        for value_ in dataclasses.astuple(paper):
+            for text in value_ if isinstance(value_, tuple) else (value_,):
+                if isinstance(text, str):
+                    text.encode("utf-8")  # no lone surrogate left anywhere
