@@ -216,8 +216,10 @@ def check(ref: str, lines: int) -> None:
         for label, root in ((ref, old), ("this checkout", ROOT)):
             env = {**os.environ, "PYTHONPATH": str(root)}
 
-            def cli(*argv: str, env: dict[str, str] = env) -> bytes:
-                done = subprocess.run([sys.executable, "-m", "harvester", *argv],
+            # cwd=root: ``python -m`` puts the working directory first on sys.path, before
+            # PYTHONPATH (run from a checkout, both runs used to import that checkout's code).
+            def cli(*argv: str, env: dict[str, str] = env, root: Path = root) -> bytes:
+                done = subprocess.run([sys.executable, "-m", "harvester", *argv], cwd=root,
                                       env=env, capture_output=True, check=False)  # fmt: skip
                 if done.returncode not in (0, 6):
                     sys.exit(f"check: {argv[0]} failed: {done.stderr.decode()[-300:]}")
