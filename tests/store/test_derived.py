@@ -317,9 +317,44 @@ def test_a_refresh_in_chunks_of_one_paper_gives_the_same_tables(
     for _ in range(4):
         random_job(store, rng)
         assert_current(store)
-    with store.transaction() as con:  # a rebuild goes through the same chunks
+    with store.transaction() as con:
         con.execute("INSERT INTO derived_dirty VALUES ('all', '')")
     assert store.refresh_derived().mode == "full"
+    assert_current(store)
+
+
+def test_a_work_list_of_every_paper_is_rebuilt_in_one_pass_and_a_part_in_chunks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from harvester.store import derived
+
+    paths: list[str] = []
+    for name in ("_rebuild", "_in_chunks"):
+        real = getattr(derived, name)
+        monkeypatch.setattr(
+            derived, name, lambda con, real=real, name=name: (paths.append(name), real(con))[1]
+        )
+    rng = random.Random(5)
+    store = Store(tmp_path / "h.duckdb")
+    first = [paper(rng, k) for k in range(30)]
+    run, _ = store.begin_run("harvest", "t")
+    store.save_papers(first, [mention(rng, p.paper_id) for p in first[:10]], run)
+    with store.transaction() as con:
+        threads = con.execute("SELECT current_setting('threads')").fetchone()
+        assert derived.refresh(con, NOW).papers == 30
+        assert con.execute("SELECT current_setting('threads')").fetchone() == threads
+    store.end_run(run, "ok")
+    assert paths == ["_rebuild"]  # the first harvest into a new file: every paper
+    assert_current(store)
+    run, _ = store.begin_run("harvest", "t")
+    store.save_papers([paper(rng, 30)], [], run)
+    store.end_run(run, "ok")
+    assert paths == ["_rebuild", "_in_chunks"]  # one paper of 31
+    assert_current(store)
+    run, _ = store.begin_run("harvest", "t")
+    store.save_papers([paper(rng, k) for k in range(31)], [], run)  # all of them again
+    store.end_run(run, "ok")
+    assert paths == ["_rebuild", "_in_chunks", "_rebuild"]
     assert_current(store)
 
 

@@ -81,6 +81,10 @@ UNION SELECT paper_id, true FROM readme_citations;
 -- name: count_todo
 SELECT count(*), count(*) FILTER (WHERE text) FROM derived_todo;
 
+-- name: papers_left_out
+-- Papers the work list does not reach (none: every paper is recomputed, a rebuild is the same).
+SELECT count(*) FROM papers WHERE paper_id NOT IN (SELECT paper_id FROM derived_todo);
+
 -- name: path
 SELECT path FROM duckdb_databases() WHERE database_name = current_database();
 
@@ -133,7 +137,20 @@ DELETE FROM paper_promises WHERE paper_id IN (SELECT paper_id FROM derived_todo 
 -- name: update_paper_promises
 INSERT INTO paper_promises SELECT * FROM paper_promises_rules(false);
 
--- A rebuild empties them first.
+-- A rebuild empties them first, then (when the work list is every paper) reads the rules of
+-- every paper in one pass each, which needs no hash table of the work list's ids.
+-- name: rebuild_paper_code
+INSERT INTO paper_code SELECT * FROM paper_code_rules(true);
+
+-- name: rebuild_repo_mentions
+INSERT INTO repo_mentions SELECT * FROM repo_mentions_rules(true);
+
+-- name: rebuild_paper_facts
+INSERT INTO paper_facts SELECT * FROM paper_facts_rules(true);
+
+-- name: rebuild_paper_promises
+INSERT INTO paper_promises SELECT * FROM paper_promises_rules(true);
+
 -- name: empty_paper_code
 DELETE FROM paper_code;
 
