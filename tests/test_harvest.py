@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -80,3 +81,30 @@ def test_a_failed_write_stops_the_harvest(tmp_path: Path, monkeypatch: pytest.Mo
         harvest.harvest(store, papers, args="t", github=None)
     assert len(calls) == 2  # nothing is written after the failed batch
     assert store.query(["SELECT count(*) FROM papers"]).rows == [(2,)]
+
+
+def test_the_gil_switch_interval_is_short_while_papers_are_stored_and_restored_after(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The writer thread waits for the GIL at the end of each statement for up to the switch
+    interval: shortened while papers are stored, and given back, even when reading fails."""
+    monkeypatch.setattr(harvest, "PAPER_BATCH", 2)
+    store = Store(tmp_path / "h.duckdb")
+    seen: list[float] = []
+    save = store.save_papers
+
+    def recording(*args: object, **kwargs: object) -> object:
+        seen.append(sys.getswitchinterval())
+        return save(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(store, "save_papers", recording)
+    before = sys.getswitchinterval()
+
+    def papers() -> Iterator[Paper]:
+        yield from (Paper(f"2501.0000{i}", "t", title=f"P{i}") for i in range(1, 6))
+        raise SourceError("arXiv went away")
+
+    with pytest.raises(SourceError):
+        harvest.harvest(store, papers(), args="t", github=None)
+    assert len(seen) == 2 and max(seen) < before
+    assert sys.getswitchinterval() == before
