@@ -4,7 +4,8 @@ counts ``status`` shows. Functions of an open read-only connection; ``Store`` op
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,7 +34,7 @@ def run(
 ) -> QueryResult:
     """``SET VARIABLE`` each (name, value) bound as a parameter, then the statements in order;
     the last statement's result is returned."""
-    try:
+    with _errors_translated(con):
         for name, value in variables:
             con.execute(f"SET VARIABLE {_identifier(name)} = ?", [value])
         result = None
@@ -43,12 +44,6 @@ def run(
             return QueryResult([], [])
         columns = [d[0] for d in result.description]
         return QueryResult(columns, result.fetchall())
-    except duckdb.Error as exc:
-        raise QueryError(first_line(exc) + _upgrade_hint(con, exc)) from None
-    except RuntimeError as exc:
-        if interrupted(exc):
-            raise KeyboardInterrupt from None
-        raise
 
 
 def run_csv(
@@ -59,7 +54,7 @@ def run_csv(
     """As ``run``, but the last statement's result as ``render(..., "csv")`` text: built line by
     line by the database when ``render.csv_lines_sql`` can say how (the rows never become Python
     objects), else rendered in Python. Returns the columns and the text."""
-    try:
+    with _errors_translated(con):
         for name, value in variables:
             con.execute(f"SET VARIABLE {_identifier(name)} = ?", [value])
         statements = [s.query for text in sql for s in duckdb.extract_statements(text)]
@@ -84,6 +79,13 @@ def run_csv(
                 if render.CSV_REFUSED not in str(exc):
                     raise
         return columns, render.render(columns, con.execute(last).fetchall(), "csv")
+
+
+@contextmanager
+def _errors_translated(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """DuckDB's errors as one-line ``QueryError``s (with the upgrade hint), Ctrl-C as itself."""
+    try:
+        yield
     except duckdb.Error as exc:
         raise QueryError(first_line(exc) + _upgrade_hint(con, exc)) from None
     except RuntimeError as exc:

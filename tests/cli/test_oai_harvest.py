@@ -156,14 +156,19 @@ def test_since_last_after_an_interrupted_first_run_resumes_and_then_moves_the_cu
     assert cli.one("SELECT count(*) FROM papers") == 8
 
 
-def test_an_expired_saved_token_starts_the_list_again_in_the_same_run(
-    cli: Cli, oai: FlakyOai, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _interrupted(cli: Cli, oai: FlakyOai, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 9-record list interrupted on its third page: 6 papers stored, a resume point saved."""
     monkeypatch.setattr(harvest, "PAPER_BATCH", 3)
     oai.records = _records(9)
     oai.fail_from = 3
     assert cli(*_run(oai)).code == errors.EXIT_REMOTE
     assert cli.one("SELECT count(*) FROM source_resume") == 1
+
+
+def test_an_expired_saved_token_starts_the_list_again_in_the_same_run(
+    cli: Cli, oai: FlakyOai, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _interrupted(cli, oai, monkeypatch)
     oai.fail_from = None
     oai.expire()
     asked = len(oai.params("/oai"))
@@ -184,10 +189,7 @@ def test_an_expired_saved_token_starts_the_list_again_in_the_same_run(
 def test_a_resumed_run_that_fails_otherwise_keeps_its_resume_point(
     cli: Cli, oai: FlakyOai, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(harvest, "PAPER_BATCH", 3)
-    oai.records = _records(9)
-    oai.fail_from = 3
-    assert cli(*_run(oai)).code == errors.EXIT_REMOTE
+    _interrupted(cli, oai, monkeypatch)
     saved = cli.one("SELECT token FROM source_resume")
     oai.fail_from = 0  # arXiv is down: the first request of the resumed run fails
     assert cli(*_run(oai)).code == errors.EXIT_REMOTE
