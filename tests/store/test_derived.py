@@ -140,7 +140,7 @@ def random_job(store: Store, rng: random.Random) -> None:
     harvest.run_job(store, "harvest", "random", body)
 
 
-@pytest.mark.parametrize("seed", range(8))
+@pytest.mark.parametrize("seed", range(6))
 def test_random_stores_keep_derived_tables_equal_to_a_computation_from_scratch(
     tmp_path: Path, seed: int
 ) -> None:
@@ -305,7 +305,7 @@ def test_the_refresh_gives_back_the_memory_limit_it_lowered_for_the_texts(tmp_pa
     ]
 
 
-@pytest.mark.parametrize("seed", range(3))
+@pytest.mark.parametrize("seed", range(2))
 def test_a_refresh_in_chunks_of_one_paper_gives_the_same_tables(
     tmp_path: Path, seed: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
