@@ -21,7 +21,7 @@ Fields of a line and what they become (``source = "arxiv_snapshot"``):
 arXiv id gets the common rule (``ids.choose_paper_id``: title hash, else ``snapshot:<id>``).
 
 Speed: this is the path of the largest input people feed the tool, so it reads bytes lines and
-decodes the usual one with the C scanner ``json.loads`` ends in (inline in ``read_lines``; anything
+decodes the usual one with the C scanner ``json.loads`` ends in (``_scanned``; anything
 unusual goes to ``json.loads`` itself), touches only the fields it keeps, collapses title,
 abstract and comment with one test of the three joined (``hf_daily.collapse`` field by field
 when that fails), and builds the Paper with ``models.new_paper`` (the frozen dataclass's own
@@ -61,18 +61,12 @@ def read_lines(lines: Iterable[bytes], where: str = "") -> Iterator[Paper]:
     """Papers of snapshot lines (bytes, as read from the file)."""
     offset = 0
     number = 0
-    scan = _SCAN
+    scanned = _scanned
     paper = _paper
     for line in lines:
         number += 1
-        # ``_loads`` inlined: a call per line is worth saving on this path
-        try:
-            text = line.decode("utf-8", "surrogatepass")
-            value, end = scan(text, 0)
-            usual = end == len(text) or not text[end:].strip(" \t\n\r")
-        except (ValueError, StopIteration, RecursionError):
-            usual = False
-        if not usual:
+        value = scanned(line)
+        if value is _UNUSUAL:
             value = _unusual(line, number, offset, where)
             if value is _BLANK:
                 offset += len(line)
@@ -108,20 +102,29 @@ def _unusual(line: bytes, number: int, offset: int, where: str) -> Any:
 _SCAN = json.scanner.make_scanner(json.JSONDecoder())  # type: ignore[arg-type]
 
 
-def _loads(line: bytes) -> Any:
-    """``json.loads(line)``, about 2 us a line cheaper: the usual line (UTF-8, one JSON value,
-    nothing after it but JSON whitespace) goes straight to the C scanner that ``loads`` ends in,
-    skipping ``loads``' encoding detection and its Python layers. Anything else (a BOM, UTF-16,
-    bad bytes or JSON, a blank line, trailing data) takes ``json.loads`` itself, so every answer
-    and every error is exactly ``json.loads``'s. (``read_lines`` holds the same steps inline.)"""
+_UNUSUAL = object()
+
+
+def _scanned(line: bytes) -> Any:
+    """The usual line's value (UTF-8, one JSON value, nothing after it but JSON whitespace)
+    straight from the C scanner that ``json.loads`` ends in, skipping ``loads``' encoding
+    detection and its Python layers (about 2 us a line); ``_UNUSUAL`` for anything else (a BOM,
+    UTF-16, bad bytes or JSON, a blank line, trailing data), which ``json.loads`` itself must
+    answer, so that every answer and every error is exactly ``json.loads``'s."""
     try:
         text = line.decode("utf-8", "surrogatepass")  # what loads does with UTF-8 bytes
         value, end = _SCAN(text, 0)
     except (ValueError, StopIteration, RecursionError):
-        return json.loads(line)
+        return _UNUSUAL
     if end != len(text) and text[end:].strip(" \t\n\r"):  # JSON's whitespace, nothing else
-        return json.loads(line)
+        return _UNUSUAL
     return value
+
+
+def _loads(line: bytes) -> Any:
+    """``json.loads(line)`` through ``_scanned``: what ``read_lines`` decodes a line with."""
+    value = _scanned(line)
+    return json.loads(line) if value is _UNUSUAL else value
 
 
 def _paper(obj: dict[str, Any]) -> Paper:
