@@ -65,11 +65,14 @@ def _first_line(exc: BaseException) -> str:
 
 
 def tables(store: Store) -> list[str]:
-    """The database's tables, in name order."""
+    """The database's tables, in name order, but for the refresh's own bookkeeping
+    (``derived_dirty``, ``derived_todo``, ``derived_state``: what writes touched since the last
+    refresh, not data; the derived tables themselves, ``paper_code`` and the others, are)."""
     with store.reader() as con:
         rows = con.execute(
             "SELECT table_name FROM information_schema.tables"
-            " WHERE table_schema = 'main' AND table_type = 'BASE TABLE' ORDER BY table_name"
+            " WHERE table_schema = 'main' AND table_type = 'BASE TABLE'"
+            " AND NOT starts_with(table_name, 'derived_') ORDER BY table_name"
         ).fetchall()
     return [str(r[0]) for r in rows]
 
