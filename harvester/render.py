@@ -212,7 +212,9 @@ def csv_lines_sql(columns: Sequence[tuple[str, str]]) -> str | None:
         if len(columns) == 1:  # csv writes a lone empty field as ""
             needs = f"{needs} OR {cell} = ''"
         cells.append(f"CASE WHEN {needs} THEN {quote} ELSE {cell} END")
-    return " || ',' || ".join(cells) + " AS line"
+    # one concat_ws per line, not a chain of ``||`` (each of which copies the line so far):
+    # 0.56 -> 0.27 s CPU for official_code's 405k lines; no cell is NULL (each is coalesced)
+    return "concat_ws(',', " + ", ".join(cells) + ") AS line"
 
 
 def csv_header(columns: Sequence[str]) -> str:

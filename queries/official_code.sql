@@ -8,20 +8,19 @@
 SET VARIABLE since = COALESCE(getvariable('since'), DATE '1900-01-01');
 SET VARIABLE min_confidence = COALESCE(getvariable('min_confidence'), 0.0);
 
+-- paper_official holds these rows as read (paper_code's official rank-1 rows, the repository's
+-- current name and stars, the channel lists as text), kept current by the store: no join here
 SELECT
-    c.paper_id,
-    c.published,                                          -- paper_code carries the paper's
-    c.title,                                              -- date and title: no papers join
-    coalesce(r.full_name, c.repo_name)                    AS repository,
-    c.confidence,
-    array_to_string(c.official_channels, ', ')            AS evidence,
-    array_to_string(c.channels, ', ')                     AS channels,
-    c.conflict,
-    r.stars
-FROM paper_code c
-LEFT JOIN repos r ON r.repo_id = c.repo_id
-WHERE c.role = 'official'
-  AND c.rank = 1
-  AND c.confidence >= getvariable('min_confidence')::DOUBLE
-  AND coalesce(c.published, DATE '9999-12-31') >= getvariable('since')::DATE
-ORDER BY c.published DESC NULLS LAST, c.paper_id;
+    paper_id,
+    published,
+    title,
+    repository,
+    confidence,
+    evidence,
+    channels,
+    conflict,
+    stars
+FROM paper_official
+WHERE confidence >= getvariable('min_confidence')::DOUBLE
+  AND coalesce(published, DATE '9999-12-31') >= getvariable('since')::DATE
+ORDER BY published DESC NULLS LAST, paper_id;

@@ -1,6 +1,6 @@
 """The derived tables (schema 0009): ``paper_code``, ``repo_mentions``, ``paper_facts`` and
-``paper_promises``, ordinary tables that the reports read instead of recomputing every paper
-each time.
+``paper_promises``, and ``paper_official`` (0011: official_code's rows), ordinary tables that
+the reports read instead of recomputing every paper each time.
 
 How they stay current (docs/architecture.md, "Derived tables"):
 
@@ -65,9 +65,11 @@ SINCE = 9  # the schema version that added the derived tables
 # 250k chunk needs 40-64 MB; the rest is cache that DuckDB evicts or spills)
 CHUNK = 250_000
 REFRESH_MEMORY = 64
-_STEPS = (  # a chunk's papers: their rows replaced (paper_code first: paper_facts reads it)
+_STEPS = (  # a chunk's papers: their rows replaced (paper_code first: the next two read it)
     _SQL["forget_paper_code"],
     _SQL["update_paper_code"],
+    _SQL["forget_paper_official"],
+    _SQL["update_paper_official"],
     _SQL["forget_repo_mentions"],
     _SQL["update_repo_mentions"],
     _SQL["forget_paper_facts"],
@@ -77,12 +79,14 @@ _STEPS = (  # a chunk's papers: their rows replaced (paper_code first: paper_fac
 )
 _EMPTY = (
     _SQL["empty_paper_code"],
+    _SQL["empty_paper_official"],
     _SQL["empty_repo_mentions"],
     _SQL["empty_paper_facts"],
     _SQL["empty_paper_promises"],
 )
 _REBUILD = (
     _SQL["rebuild_paper_code"],
+    _SQL["rebuild_paper_official"],
     _SQL["rebuild_repo_mentions"],
     _SQL["rebuild_paper_facts"],
     _SQL["rebuild_paper_promises"],

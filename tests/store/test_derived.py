@@ -1,8 +1,8 @@
-"""The derived tables (schema 0009: paper_code, repo_mentions, paper_facts, paper_promises)
-equal a computation from scratch whenever no job is running: after jobs that end ok, fail or are
-interrupted, after a job killed with SIGKILL (the next job repairs them first), after rows
-written by another program (the next job rebuilds them), on random stores, and in a file from
-before version 9."""
+"""The derived tables (schema 0009: paper_code, repo_mentions, paper_facts, paper_promises;
+0011: paper_official) equal a computation from scratch whenever no job is running: after jobs
+that end ok, fail or are interrupted, after a job killed with SIGKILL (the next job repairs them
+first), after rows written by another program (the next job rebuilds them), on random stores,
+and in a file from before version 9."""
 
 from __future__ import annotations
 
@@ -29,6 +29,7 @@ from tests.store.schemas import at_version
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 DERIVED = {
     "paper_code": "paper_code_rules",
+    "paper_official": "paper_official_rules",
     "repo_mentions": "repo_mentions_rules",
     "paper_facts": "paper_facts_rules",
     "paper_promises": "paper_promises_rules",
@@ -91,7 +92,8 @@ def outcome(rng: random.Random, name: str) -> Outcome:
     repo_id = 100 + rng.randrange(10)  # several names may meet at one repository
     renamed = roll < 0.4
     full = f"new{repo_id}/r" if renamed else name
-    stats = RepoStats(repo_id, full, stars=1, forks=0, is_fork=rng.random() < 0.25)
+    stars = rng.randrange(50)  # a refetch changes them: paper_official and repo_mentions follow
+    stats = RepoStats(repo_id, full, stars=stars, forks=0, is_fork=rng.random() < 0.25)
     return Outcome(name, Status.RENAMED if renamed else Status.OK, stats)
 
 

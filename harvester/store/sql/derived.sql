@@ -1,4 +1,5 @@
--- The derived tables (schema 0009; harvester/store/derived.py): marks, state, refresh.
+-- The derived tables (schema 0009; paper_official 0011; harvester/store/derived.py): marks,
+-- state, refresh.
 
 -- name: counts
 SELECT (SELECT count(*) FROM papers), (SELECT count(*) FROM mentions),
@@ -112,12 +113,18 @@ INSERT INTO derived_todo SELECT paper_id, text FROM derived_chunks WHERE chunk =
 -- name: drop_chunks
 DROP TABLE derived_chunks;
 
--- Each chunk's papers: their rows are replaced.
+-- Each chunk's papers: their rows are replaced (paper_official after paper_code: it reads it).
 -- name: forget_paper_code
 DELETE FROM paper_code WHERE paper_id IN (SELECT paper_id FROM derived_todo);
 
 -- name: update_paper_code
 INSERT INTO paper_code SELECT * FROM paper_code_rules(false);
+
+-- name: forget_paper_official
+DELETE FROM paper_official WHERE paper_id IN (SELECT paper_id FROM derived_todo);
+
+-- name: update_paper_official
+INSERT INTO paper_official SELECT * FROM paper_official_rules(false);
 
 -- name: forget_repo_mentions
 DELETE FROM repo_mentions WHERE paper_id IN (SELECT paper_id FROM derived_todo);
@@ -142,6 +149,9 @@ INSERT INTO paper_promises SELECT * FROM paper_promises_rules(false);
 -- name: rebuild_paper_code
 INSERT INTO paper_code SELECT * FROM paper_code_rules(true);
 
+-- name: rebuild_paper_official
+INSERT INTO paper_official SELECT * FROM paper_official_rules(true);
+
 -- name: rebuild_repo_mentions
 INSERT INTO repo_mentions SELECT * FROM repo_mentions_rules(true);
 
@@ -153,6 +163,9 @@ INSERT INTO paper_promises SELECT * FROM paper_promises_rules(true);
 
 -- name: empty_paper_code
 DELETE FROM paper_code;
+
+-- name: empty_paper_official
+DELETE FROM paper_official;
 
 -- name: empty_repo_mentions
 DELETE FROM repo_mentions;
