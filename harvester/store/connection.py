@@ -104,6 +104,10 @@ class Database:
             except duckdb.Error as exc:
                 raise self._translate(exc) from None
             con.execute("SET TimeZone = 'UTC'")
+            # DuckDB draws a progress bar on standard output, a file or a pipe included, for
+            # any statement over 2 s (a migration or refresh of a big file, a long query): it
+            # would land in a redirected CSV report or harvest log. Off for every connection.
+            con.execute("SET enable_progress_bar_print = false")
             if sandboxed:  # from here on no statement can switch the sandbox off again
                 con.execute("SET lock_configuration = true")
             return con

@@ -376,3 +376,21 @@ def test_storage_setting_is_validated() -> None:
     assert read_storage_version({"HARVESTER_DUCKDB_STORAGE": "v1.4.0"}) == "v1.4.0"
     with pytest.raises(UsageError, match=r"such as v1\.4\.0"):
         read_storage_version({"HARVESTER_DUCKDB_STORAGE": "1.4; DROP"})
+
+
+def test_duckdb_never_prints_its_progress_bar(
+    store: Store, capfd: pytest.CaptureFixture[str]
+) -> None:
+    # DuckDB draws a progress bar on standard output (a file or a pipe too) for a statement
+    # that runs over 2 s: a migration or the refresh of a big file, a long `sql`. It would land
+    # in the middle of a CSV report or a harvest's redirected output. Every connection turns it
+    # off, and a statement that asks for it at once (progress_bar_time = 0) cannot bring it back.
+    slow = "SELECT count(*) FROM range(30000000) t(i) WHERE i % 7 = 3"
+    with store.transaction() as con:
+        con.execute("SET progress_bar_time = 0")
+        assert con.execute(slow).fetchall() == [(30000000 // 7,)]
+    assert capfd.readouterr().out == ""
+    with store.reader() as con:  # (a sandboxed reader's settings are locked: `sql` can't ask)
+        con.execute("SET progress_bar_time = 0")
+        con.execute(slow).fetchall()
+    assert capfd.readouterr().out == ""
