@@ -23,8 +23,9 @@ the largest single process's ``ru_maxrss``.
 thousand generated lines plus odd ones (old-style ids, non-ASCII and odd whitespace, lone
 surrogates, ids that are not arXiv ids, link spellings), the code of git ref REF and this
 checkout each run ``extract`` and three ``harvest --no-stats`` into a database (new papers;
-half new and half stored with other values; all stored, the same again): the extract output
-bytes and every table's rows (but the clock's columns) must be identical. (It runs last: a
+half new and half stored with other values; all stored, the same again; this checkout twice:
+reading in its own process, and through a worker process): the extract output bytes and every
+table's rows (but the clock's columns) must be identical. (It runs last: a
 child's peak RSS counts its parent's memory at the fork, and the check's database reads would
 inflate it.)
 """
@@ -215,8 +216,13 @@ def check(ref: str, lines: int) -> None:
         archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref, "harvester"],
                                  capture_output=True, check=True).stdout  # fmt: skip
         subprocess.run(["tar", "-x", "-C", str(old)], input=archive, check=True)
-        for label, root in ((ref, old), ("this checkout", ROOT)):
-            env = {**os.environ, "PYTHONPATH": str(root)}
+        worker = {"HARVESTER_WORKER_MIN_BYTES": "0"}  # every file through the worker process
+        for label, root, extra in (
+            (ref, old, {}),
+            ("this checkout", ROOT, {"HARVESTER_WORKER_MIN_BYTES": str(1 << 62)}),
+            ("this checkout, worker", ROOT, worker),
+        ):
+            env = {**os.environ, "PYTHONPATH": str(root), **extra}
 
             # cwd=root: ``python -m`` puts the working directory first on sys.path, before
             # PYTHONPATH (run from a checkout, both runs used to import that checkout's code).
@@ -234,15 +240,17 @@ def check(ref: str, lines: int) -> None:
             with duckdb.connect(str(db), read_only=True) as con:
                 tables = {t: con.execute(sql).fetchall() for t, sql in DUMP.items()}
             answers[label] = (extracted, tables)
-    (old_out, old_db), (new_out, new_db) = answers.values()
-    differ = [t for t in DUMP if old_db[t] != new_db[t]]
-    if old_out != new_out:
-        differ.insert(0, "extract output")
+    (old_out, old_db), *ours = answers.values()
+    for label, (new_out, new_db) in zip(list(answers)[1:], ours, strict=True):
+        differ = [t for t in DUMP if old_db[t] != new_db[t]]
+        if old_out != new_out:
+            differ.insert(0, "extract output")
+        if differ:
+            sys.exit(f"check against {ref}: {label}: DIFFERENT {', '.join(differ)}")
     rows = ", ".join(f"{len(new_db[t])} {t}" for t in DUMP)
-    if differ:
-        sys.exit(f"check against {ref}: DIFFERENT {', '.join(differ)}")
     print(f"check against {ref}: identical extract output ({len(new_out)} bytes) and tables"
-          f" ({rows}) on {lines:,} generated lines + {len(ODD_LINES)} odd ones")  # fmt: skip
+          f" ({rows}) on {lines:,} generated lines + {len(ODD_LINES)} odd ones, this checkout"
+          " reading in its own process and through a worker process")  # fmt: skip
 
 
 FLOOR = """
