@@ -71,12 +71,6 @@ class Summary:
         return "ok"
 
 
-def _batches(papers: Iterable[Paper], size: int) -> Iterator[list[Paper]]:
-    iterator = iter(papers)
-    while batch := list(islice(iterator, size)):
-        yield batch
-
-
 def store_papers(
     store: Store,
     papers: Iterable[Paper] | ReaderProcess,
@@ -95,8 +89,7 @@ def store_papers(
     before the failure is committed, as before.
 
     A ``ReaderProcess`` (large files: ``harvester.worker``) reads, scans and prepares the
-    batches in a worker process; this thread only receives them, and the writer writes them.
-    """
+    batches in a worker process: this thread only receives them."""
 
     def count(counts: SaveCounts) -> None:
         summary.papers += counts.papers
@@ -107,7 +100,8 @@ def store_papers(
             reporter.papers(summary.papers)
 
     def read_here(papers: Iterable[Paper]) -> Iterator[Callable[[], SaveCounts]]:
-        for batch in _batches(papers, PAPER_BATCH):
+        iterator = iter(papers)
+        while batch := list(islice(iterator, PAPER_BATCH)):
             mentions = [m for paper in batch for m in links.mentions_for(paper)]
             yield partial(store.save_papers, batch, mentions, run_id)
 
