@@ -214,3 +214,25 @@ def test_an_exception_that_does_not_pickle_is_sent_as_its_name_and_message() -> 
     assert "in the worker process" in "".join(kept.__notes__)  # the traceback, not the message
     error = worker._portable(InputError("x.jsonl: line 2: bad"))
     assert str(error) == "x.jsonl: line 2: bad" and not getattr(error, "__notes__", None)
+
+
+def test_the_command_line_says_the_same_and_exits_the_same_for_a_bad_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from harvester.cli import app
+
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("".join(_line(i) for i in range(5)) + "{not json\n")
+    said = []
+    for threshold in (str(1 << 62), "0"):  # in this process; through the worker
+        monkeypatch.setenv(worker.MIN_BYTES_ENV, threshold)
+        db = tmp_path / f"{threshold}.duckdb"
+        result = CliRunner().invoke(app, ["harvest", str(bad), "--no-stats", "--db", str(db)])
+        said.append((result.exit_code, result.stderr))
+    assert said[0] == said[1]
+    assert said[1][0] == 3
+    assert said[1][1].strip() == f"harvester: error: {bad}: line 6, column 2: invalid JSON: " + (
+        "Expecting property name enclosed in double quotes"
+    )
