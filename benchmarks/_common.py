@@ -12,6 +12,7 @@ import platform
 import resource
 import statistics
 import sys
+import threading
 from importlib import metadata
 from pathlib import Path
 
@@ -49,3 +50,66 @@ def median(values: list[float]) -> float:
 def peak_rss_mb() -> float:
     """Peak resident memory of this process so far (Linux reports KiB)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+class TreeRss:
+    """Samples the resident memory of a process and all its descendants (``VmRSS`` from
+    /proc) every ``interval`` seconds in a thread, and keeps the peak of the sum: a harvest
+    that reads its input in a worker process is two processes, and ``ru_maxrss`` is one
+    process's. A child between fork and exec (the same command line as its parent: it shares
+    its parent's pages) is not counted twice."""
+
+    def __init__(self, pid: int, interval: float = 0.02) -> None:
+        self.pid, self.interval, self.peak, self.samples = pid, interval, 0, 0
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> float:
+        """Stop sampling; the peak sum in MB."""
+        self._done.set()
+        self._thread.join()
+        return self.peak / 1024
+
+    def _run(self) -> None:
+        while not self._done.is_set():
+            total = sum(_rss_kb(pid) for pid in _tree(self.pid))
+            self.peak = max(self.peak, total)
+            self.samples += 1
+            self._done.wait(self.interval)
+
+
+def _tree(root: int) -> list[int]:
+    parents: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            parents[int(entry)] = int(stat.rsplit(")", 1)[1].split()[1])
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        kids = [k for k, parent in parents.items() if parent == pid]
+        todo += [k for k in kids if _cmdline(k) != _cmdline(pid)]  # (not yet exec'd: shared)
+    return found
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
+def _rss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0

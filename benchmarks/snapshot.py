@@ -11,9 +11,11 @@ citing a GitHub repository, then measures, each as a separate process so peak RS
 - ``harvester extract FILE`` through the CLI, output to /dev/null;
 - ``harvester harvest FILE --no-stats --db TMP`` into a new database.
 
-Prints CPU seconds (user + system: the machine may be shared, and then wall time measures the
-neighbours; wall seconds are printed too), MB/s, each one's share of the floor's speed and its
-peak RSS.
+Prints CPU seconds (user + system, worker processes included: the machine may be shared, and
+then wall time measures the neighbours), MB/s, each one's share of the floor's speed by CPU and
+by wall time (the goal's measure, on a quiet machine), and peak RSS: the peak of the sum over
+the process tree (sampled every 20 ms: ``harvest`` reads a large file in a worker process), and
+the largest single process's ``ru_maxrss``.
 
     python benchmarks/snapshot.py [--lines 1000000] [--keep PATH] [--skip-harvest]
 
@@ -21,8 +23,9 @@ peak RSS.
 thousand generated lines plus odd ones (old-style ids, non-ASCII and odd whitespace, lone
 surrogates, ids that are not arXiv ids, link spellings), the code of git ref REF and this
 checkout each run ``extract`` and three ``harvest --no-stats`` into a database (new papers;
-half new and half stored with other values; all stored, the same again): the extract output
-bytes and every table's rows (but the clock's columns) must be identical. (It runs last: a
+half new and half stored with other values; all stored, the same again; this checkout twice:
+reading in its own process, and through a worker process): the extract output bytes and every
+table's rows (but the clock's columns) must be identical. (It runs last: a
 child's peak RSS counts its parent's memory at the fork, and the check's database reads would
 inflate it.)
 """
@@ -39,7 +42,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import ROOT, machine
+from _common import ROOT, TreeRss, machine
 from _corpus import Generator, paper_id
 
 GOAL_EXTRACT = 0.40
@@ -213,8 +216,13 @@ def check(ref: str, lines: int) -> None:
         archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref, "harvester"],
                                  capture_output=True, check=True).stdout  # fmt: skip
         subprocess.run(["tar", "-x", "-C", str(old)], input=archive, check=True)
-        for label, root in ((ref, old), ("this checkout", ROOT)):
-            env = {**os.environ, "PYTHONPATH": str(root)}
+        worker = {"HARVESTER_WORKER_MIN_BYTES": "0"}  # every file through the worker process
+        for label, root, extra in (
+            (ref, old, {}),
+            ("this checkout", ROOT, {"HARVESTER_WORKER_MIN_BYTES": str(1 << 62)}),
+            ("this checkout, worker", ROOT, worker),
+        ):
+            env = {**os.environ, "PYTHONPATH": str(root), **extra}
 
             # cwd=root: ``python -m`` puts the working directory first on sys.path, before
             # PYTHONPATH (run from a checkout, both runs used to import that checkout's code).
@@ -232,15 +240,17 @@ def check(ref: str, lines: int) -> None:
             with duckdb.connect(str(db), read_only=True) as con:
                 tables = {t: con.execute(sql).fetchall() for t, sql in DUMP.items()}
             answers[label] = (extracted, tables)
-    (old_out, old_db), (new_out, new_db) = answers.values()
-    differ = [t for t in DUMP if old_db[t] != new_db[t]]
-    if old_out != new_out:
-        differ.insert(0, "extract output")
+    (old_out, old_db), *ours = answers.values()
+    for label, (new_out, new_db) in zip(list(answers)[1:], ours, strict=True):
+        differ = [t for t in DUMP if old_db[t] != new_db[t]]
+        if old_out != new_out:
+            differ.insert(0, "extract output")
+        if differ:
+            sys.exit(f"check against {ref}: {label}: DIFFERENT {', '.join(differ)}")
     rows = ", ".join(f"{len(new_db[t])} {t}" for t in DUMP)
-    if differ:
-        sys.exit(f"check against {ref}: DIFFERENT {', '.join(differ)}")
     print(f"check against {ref}: identical extract output ({len(new_out)} bytes) and tables"
-          f" ({rows}) on {lines:,} generated lines + {len(ODD_LINES)} odd ones")  # fmt: skip
+          f" ({rows}) on {lines:,} generated lines + {len(ODD_LINES)} odd ones, this checkout"
+          " reading in its own process and through a worker process")  # fmt: skip
 
 
 FLOOR = """
@@ -253,20 +263,25 @@ print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrs
 """
 
 
-def _child(argv: list[str], env: dict[str, str]) -> tuple[float, float, float]:
-    """Wall seconds, CPU seconds (user + system) and peak RSS (MB) of a child process.
+def _child(argv: list[str], env: dict[str, str]) -> tuple[float, float, float, float]:
+    """Wall seconds, CPU seconds (user + system, its worker processes' included), the peak of
+    the process tree's summed RSS and the largest single process's peak RSS (``ru_maxrss``
+    over the process and the children it waited for), both in MB.
 
-    The ratios use CPU seconds: on a shared machine wall time mostly measures the neighbours."""
+    On a shared machine wall time mostly measures the neighbours: compare CPU there."""
     start = time.perf_counter()
     p = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    sampler = TreeRss(p.pid)
     assert p.stderr is not None
     err = p.stderr.read()
     _pid, status, usage = os.wait4(p.pid, 0)
-    p.returncode = os.waitstatus_to_exitcode(status)
     wall = time.perf_counter() - start
+    tree = sampler.stop()
+    p.returncode = os.waitstatus_to_exitcode(status)
     if p.returncode not in (0, 6):
         sys.exit(f"{' '.join(argv[:4])} failed ({p.returncode}): {err.decode()[-500:]}")
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+    largest = usage.ru_maxrss / 1024
+    return wall, usage.ru_utime + usage.ru_stime, max(tree, largest), largest
 
 
 def main() -> None:
@@ -293,10 +308,10 @@ def main() -> None:
         # The floor is run twice and the faster run kept: the ratios are not flattered by a
         # slow floor.
         floor_runs = [_child([sys.executable, "-c", FLOOR, str(path)], env) for _ in range(2)]
-        floor_wall, floor, floor_rss = min(floor_runs, key=lambda run: run[1])
+        floor_wall, floor, floor_rss, _ = min(floor_runs, key=lambda run: run[1])
         print(f"{'':<30}{'CPU s':>8}{'MB/s':>8}{'of floor':>10}{'peak RSS':>10}{'wall s':>8}")
         print(f"{'json.loads floor':<30}{floor:8.1f}{mb / floor:8.1f}{1:10.0%}"
-              f"{floor_rss:7.0f} MB{'':>8}")  # fmt: skip
+              f"{floor_rss:7.0f} MB{floor_wall:8.1f}")  # fmt: skip
         cli = [sys.executable, "-m", "harvester"]
         runs = [("harvester extract", [*cli, "extract", str(path)], GOAL_EXTRACT)]
         if not args.skip_harvest:
@@ -304,12 +319,12 @@ def main() -> None:
             harvest = [*cli, "harvest", str(path), "--no-stats", "--db", str(db)]
             runs.append(("harvester harvest --no-stats", harvest, GOAL_HARVEST))
         for label, argv, goal in runs:
-            wall, cpu, rss = _child(argv, env)
-            ratio = floor / cpu
-            verdict = "ok" if ratio >= goal and rss < GOAL_RSS_MB else "MISSED"
+            wall, cpu, rss, largest = _child(argv, env)
+            ratio, by_wall = floor / cpu, floor_wall / wall
+            verdict = "ok" if by_wall >= goal and rss < GOAL_RSS_MB else "MISSED"
             print(f"{label:<30}{cpu:8.1f}{mb / cpu:8.1f}{ratio:10.0%}{rss:7.0f} MB{wall:8.1f}"
-                  f" ({floor_wall / wall:.0%} of the floor's wall time)"
-                  f"   goal >= {goal:.0%} and < {GOAL_RSS_MB:.0f} MB: {verdict}")  # fmt: skip
+                  f" ({by_wall:.0%} of the floor's wall time; largest process {largest:.0f} MB)"
+                  f"   goal >= {goal:.0%} (wall), < {GOAL_RSS_MB:.0f} MB: {verdict}")  # fmt: skip
     if args.check:
         check(args.check, args.check_lines)
 

@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import islice
 from typing import Protocol
 
@@ -26,6 +27,7 @@ from harvester.models import Paper, Status
 from harvester.outcomes import OutcomeSink
 from harvester.store import JobLock, SaveCounts, Store
 from harvester.store.store import WRITE_ROW_GROUP
+from harvester.worker import ReaderProcess
 
 # Papers per committed batch: one writer row group (see harvester.store.store), so a batch of new
 # papers fills whole row groups and the checkpoint at its commit rewrites nothing older.
@@ -69,15 +71,9 @@ class Summary:
         return "ok"
 
 
-def _batches(papers: Iterable[Paper], size: int) -> Iterator[list[Paper]]:
-    iterator = iter(papers)
-    while batch := list(islice(iterator, size)):
-        yield batch
-
-
 def store_papers(
     store: Store,
-    papers: Iterable[Paper],
+    papers: Iterable[Paper] | ReaderProcess,
     run_id: int,
     summary: Summary,
     reporter: HarvestReporter | None = None,
@@ -91,7 +87,9 @@ def store_papers(
     while this thread parses: ``_SWITCH_INTERVAL`` while papers are stored. Whatever stops the
     reading (a bad input, Ctrl-C) first lets the write in flight finish, so every batch read
     before the failure is committed, as before.
-    """
+
+    A ``ReaderProcess`` (large files: ``harvester.worker``) reads, scans and prepares the
+    batches in a worker process: this thread only receives them."""
 
     def count(counts: SaveCounts) -> None:
         summary.papers += counts.papers
@@ -101,24 +99,34 @@ def store_papers(
         if reporter is not None:
             reporter.papers(summary.papers)
 
-    with (
-        _switch_interval(_SWITCH_INTERVAL),
-        ThreadPoolExecutor(max_workers=1, thread_name_prefix="harvester-papers") as writer,
-    ):
-        pending: Future[SaveCounts] | None = None
-        try:
-            for batch in _batches(papers, PAPER_BATCH):
-                mentions = [m for paper in batch for m in links.mentions_for(paper)]
+    def read_here(papers: Iterable[Paper]) -> Iterator[Callable[[], SaveCounts]]:
+        iterator = iter(papers)
+        while batch := list(islice(iterator, PAPER_BATCH)):
+            mentions = [m for paper in batch for m in links.mentions_for(paper)]
+            yield partial(store.save_papers, batch, mentions, run_id)
+
+    def write(jobs: Iterator[Callable[[], SaveCounts]]) -> None:
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="harvester-papers") as writer:
+            pending: Future[SaveCounts] | None = None
+            try:
+                for job in jobs:
+                    if pending is not None:
+                        count(pending.result())
+                    pending = writer.submit(job)
                 if pending is not None:
                     count(pending.result())
-                pending = writer.submit(store.save_papers, batch, mentions, run_id)
-            if pending is not None:
-                count(pending.result())
-                pending = None
-        finally:
-            if pending is not None:  # unwinding: the write in flight still lands, and counts
-                with contextlib.suppress(Exception):  # the error being raised is the one to tell
-                    count(pending.result())
+                    pending = None
+            finally:
+                if pending is not None:  # unwinding: the write in flight still lands, and counts
+                    with contextlib.suppress(Exception):  # the error raised is the one to tell
+                        count(pending.result())
+
+    with _switch_interval(_SWITCH_INTERVAL):
+        if isinstance(papers, ReaderProcess):
+            with papers.batches(PAPER_BATCH) as batches:
+                write(partial(store.save_batch, batch, run_id) for batch in batches)
+        else:
+            write(read_here(papers))
 
 
 # The GIL switch interval while a harvest stores papers (Python's default: 5 ms): how long the
@@ -196,7 +204,7 @@ def run_job(
 
 def harvest(
     store: Store,
-    papers: Iterable[Paper],
+    papers: Iterable[Paper] | ReaderProcess,
     *,
     args: str,
     github: GitHubSettings | None,

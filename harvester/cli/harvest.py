@@ -56,7 +56,7 @@ def harvest_files(
     text, plain text; .gz too) into the database, then fetch GitHub stats for their repos."""
 
     def body() -> None:
-        from harvester import dry_run, harvest
+        from harvester import dry_run, harvest, worker
         from harvester.cli.progress import RichReporter, finish
         from harvester.sources.files import read_inputs
 
@@ -68,11 +68,13 @@ def harvest_files(
         if github.dry_run:
             typer.echo(f"dry run: {dry_run.harvest(store, papers, settings, options).describe()}")
             return
+        # Large files are read in a worker process, beside the writes (harvester/worker.py).
+        inputs = worker.ReaderProcess(sources, input_format) if worker.wanted(sources) else papers
         reporter = RichReporter()
         with reporter.running():
             summary = harvest.harvest(
                 store,
-                papers,
+                inputs,
                 args=command_line(),
                 github=settings,
                 options=options,

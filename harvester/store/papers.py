@@ -1,49 +1,35 @@
 """Papers and their mentions: one batch per transaction, idempotent. Functions of an open
-write connection; ``Store`` opens it."""
+write connection; ``Store`` opens it. The Python side of a batch (its staging columns and rows)
+is ``harvester.paper_batch``, pure, so that a worker process can prepare it."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
-from operator import attrgetter
 from typing import Any
 
 import duckdb
 
 from harvester.models import Mention, Paper
+from harvester.paper_batch import LIST_SEPARATORS, PAPER_COLUMNS, PaperBatch, paper_columns
 from harvester.store import bulk, runs, statements
+
+__all__ = [
+    "MENTION_COLUMNS",
+    "PAPER_COLUMNS",
+    "PaperBatch",
+    "SaveCounts",
+    "insert_mentions",
+    "paper_columns",
+    "save_batch",
+    "save_papers",
+]
 
 _SQL = statements.group("papers")
 
-PAPER_COLUMNS = (
-    "paper_id",
-    "source",
-    "title",
-    "abstract",
-    "comment",
-    "published_at",
-    "url",
-    "hf_github_repo",
-    "hf_github_stars",
-    "project_page",
-    "upvotes",
-    "organization",
-    "listed_on",
-    "authors",
-    "categories",
-    "primary_category",
-    "doi",
-    "journal_ref",
-    "license",
-)
-# Tuples on Paper, VARCHAR[] in papers, () stored as null. They are staged as one string each
-# (joined by _LIST_SEPARATORS) and split by the upsert: the Appender takes a string ~6x faster
-# than a list (80k rows of 6 authors and 2 categories: 1.3 s as lists, 0.2 s + 0.2 s to split).
-# Categories never hold a space (arXiv writes them space-separated); names never hold U+001F.
-_LIST_SEPARATORS = {"authors": "\x1f", "categories": " "}
-_LIST_COLUMNS = tuple(_LIST_SEPARATORS)
+_LIST_COLUMNS = tuple(LIST_SEPARATORS)
 # Descriptive fields keep the first non-null value seen; hint fields that change over time on
 # Hugging Face (stars, upvotes, the githubRepo its authors may add later) take the newest, and so
 # do the bibliographic ones (arXiv adds a DOI or journal reference, reclassifies, in a later
@@ -68,10 +54,9 @@ def _statements(columns: tuple[str, ...]) -> tuple[str, str, str]:
     0.3-2 us a row on each column: the snapshot's papers leave 6 of the 19 null.) Papers stored
     before (``stage_known``) are merged into their rows; the others, all of a batch of a first
     harvest, are a plain insert: ON CONFLICT costs ~15 us a row even when nothing conflicts."""
-    shape = [f"NULL::VARCHAR AS {c}" if c in _LIST_SEPARATORS else c for c in columns]
+    shape = [f"NULL::VARCHAR AS {c}" if c in LIST_SEPARATORS else c for c in columns]
     values = [
-        f"string_split({c}, '{_LIST_SEPARATORS[c]}')" if c in _LIST_SEPARATORS else c
-        for c in columns
+        f"string_split({c}, '{LIST_SEPARATORS[c]}')" if c in LIST_SEPARATORS else c for c in columns
     ]
     insert = (
         f"INSERT INTO papers ({', '.join(columns)}, first_run_id, harvested_at) "
@@ -114,36 +99,23 @@ def save_papers(
     now: dt.datetime,
 ) -> SaveCounts:
     """Store a batch of papers and their mentions (idempotent) and add to the run's counts."""
-    latest: dict[str, Paper] = {}
-    for paper in papers:
-        latest[paper.paper_id] = paper
-    seen: dict[tuple[str, str, str, str], Mention] = {}
-    for m in mentions:
-        seen.setdefault((m.paper_id, m.repo_name, m.source_field, m.kind), m)
+    return save_batch(con, PaperBatch.of(papers, mentions), run_id, now)
+
+
+def save_batch(
+    con: duckdb.DuckDBPyConnection, batch: PaperBatch, run_id: int, now: dt.datetime
+) -> SaveCounts:
+    """Store a prepared batch (``PaperBatch.of``) and add to the run's counts."""
     before = _counts(con)
-    columns, rows = paper_columns(latest.values())
-    shape, upsert, insert = _statements(columns)
+    shape, upsert, insert = _statements(batch.columns)
     con.execute(f"CREATE OR REPLACE TEMP TABLE stage_papers AS SELECT {shape} FROM papers LIMIT 0")
-    bulk.append(con, "stage_papers", rows)
+    bulk.append(con, "stage_papers", batch.rows())
     bulk.stage(
         con,
         "stage_mentions",
         "mentions",
         MENTION_COLUMNS,
-        (
-            (
-                m.paper_id,
-                m.repo_name,
-                m.source_field,
-                m.kind,
-                m.repo,
-                m.url,
-                run_id,
-                m.locus,
-                m.context,
-            )
-            for m in seen.values()
-        ),
+        ((*m[:6], run_id, *m[6:]) for m in batch.mentions),
     )
     # One look at the stored papers for the whole batch, before anything of it is written: the
     # papers and the mentions' papers stored already (the rest are new, and so are their rows).
@@ -156,39 +128,17 @@ def save_papers(
     con.execute(insert, params)
     con.execute(_SQL["pending_names"], {"now": now})
     after = _counts(con)
+    papers = len(batch.paper_ids)
     counts = SaveCounts(
-        papers=len(latest),
+        papers=papers,
         new_papers=after[0] - before[0],
         new_mentions=after[1] - before[1],
         new_names=after[2] - before[2],
     )
     runs.add_counts(
-        con,
-        run_id,
-        papers=len(latest),
-        new_papers=counts.new_papers,
-        new_mentions=counts.new_mentions,
+        con, run_id, papers=papers, new_papers=counts.new_papers, new_mentions=counts.new_mentions
     )
     return counts
-
-
-_PAPER_VALUES = attrgetter(*PAPER_COLUMNS)
-_LIST_AT = tuple((PAPER_COLUMNS.index(c), sep) for c, sep in _LIST_SEPARATORS.items())
-
-
-def paper_columns(papers: Iterable[Paper]) -> tuple[tuple[str, ...], Iterator[tuple[Any, ...]]]:
-    """The staging table's columns for ``papers`` (the ``PAPER_COLUMNS`` not null in every one
-    of them) and its rows: each paper's fields by name, the author and category lists joined
-    into one string, an empty one as null (so that the upsert keeps a list stored before).
-    Built column by column (``zip``), so that the per-paper work is done in C."""
-    by_column = list(zip(*map(_PAPER_VALUES, papers), strict=True))
-    if not by_column:
-        return PAPER_COLUMNS[:1], iter(())
-    for i, sep in _LIST_AT:
-        by_column[i] = tuple([sep.join(v) if v else None for v in by_column[i]])
-    size = len(by_column[0])
-    kept = [i for i, values in enumerate(by_column) if values.count(None) != size or i == 0]
-    return tuple(PAPER_COLUMNS[i] for i in kept), zip(*[by_column[i] for i in kept], strict=True)
 
 
 def insert_mentions(con: duckdb.DuckDBPyConnection, rows: Iterable[Sequence[Any]]) -> None:

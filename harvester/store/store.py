@@ -23,9 +23,11 @@ from typing import Any, TypeVar
 import duckdb
 
 from harvester.models import Mention, Outcome, Paper, Status
+from harvester.paper_batch import PaperBatch
 from harvester.store import derived, documents, read, repos, runs
 from harvester.store.connection import WRITE_ROW_GROUP, WRITER_SETTINGS, Database
 from harvester.store.papers import MENTION_COLUMNS, PAPER_COLUMNS, SaveCounts, insert_mentions
+from harvester.store.papers import save_batch as _save_batch
 from harvester.store.papers import save_papers as _save_papers
 from harvester.store.read import QueryResult
 from harvester.store.repos import REPO_COLUMNS
@@ -145,10 +147,14 @@ class Store(Database):
         self, papers: Sequence[Paper], mentions: Sequence[Mention], run_id: int
     ) -> SaveCounts:
         """Store a batch of papers and their mentions in one transaction (idempotent)."""
+        return self.save_batch(PaperBatch.of(papers, mentions), run_id)
+
+    def save_batch(self, batch: PaperBatch, run_id: int) -> SaveCounts:
+        """``save_papers`` of a batch prepared already (``PaperBatch.of``: by a worker)."""
         now = utcnow()
         with self.transaction() as con:
-            counts = _save_papers(con, papers, mentions, run_id, now)
-            derived.mark_papers(con, (p.paper_id for p in papers), (m.paper_id for m in mentions))
+            counts = _save_batch(con, batch, run_id, now)
+            derived.mark_papers(con, batch.paper_ids, (m[0] for m in batch.mentions))
             return counts
 
     # -- documents (harvester follow) ---------------------------------------------------------
