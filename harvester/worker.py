@@ -59,7 +59,14 @@ MIN_BYTES_ENV = "HARVESTER_WORKER_MIN_BYTES"
 _PIPE_BYTES = 1 << 20  # the pipe's capacity (Linux allows up to /proc/sys/fs/pipe-max-size)
 _F_SETPIPE_SZ = 1031
 _PR_SET_PDEATHSIG = 1
-_BOOT = "import sys; sys.path.insert(0, sys.argv[1]); from harvester.worker import main; main()"
+# ``-P``: no working directory on sys.path (a ``json.py`` there would shadow the standard
+# library's); the parent's ``harvester`` root goes first only when it is not on the path
+# already (an installed harvester's root is site-packages, which must not go before the
+# standard library; a checkout run with ``python -m`` is found through the working directory).
+_BOOT = (
+    "import sys; r = sys.argv[1]; r in sys.path or sys.path.insert(0, r); "
+    "from harvester.worker import main; main()"
+)
 
 
 class ReaderDied(HarvesterError):
@@ -103,7 +110,7 @@ class ReaderProcess:
         errors = tempfile.TemporaryFile()  # noqa: SIM115 - closed below
         root = str(Path(__file__).resolve().parent.parent)
         proc = subprocess.Popen(  # noqa: S603 - this interpreter, this module, no shell
-            [sys.executable, "-c", _BOOT, root, str(os.getpid())],
+            [sys.executable, "-P", "-c", _BOOT, root, str(os.getpid())],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=errors,

@@ -163,6 +163,23 @@ def test_the_worker_is_reaped_when_the_reading_stops_early(tmp_path: Path) -> No
         os.kill(pid, 0)
 
 
+def test_the_worker_imports_nothing_from_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A harvest run where a ``json.py`` (or any module named like the standard library's)
+    lies: the worker reads with the real one, as the parent does."""
+    data = tmp_path / "data.jsonl"
+    data.write_text("".join(_line(i) for i in range(7)))
+    here = tmp_path / "work"
+    here.mkdir()
+    (here / "json.py").write_text("raise SystemExit('the json.py of the working directory')\n")
+    monkeypatch.chdir(here)
+    reader = worker.ReaderProcess([str(data)])
+    with reader.batches(5) as batches:
+        ids = [paper_id for batch in batches for paper_id in batch.paper_ids]
+    assert ids == [f"2401.{i:05d}" for i in range(7)]
+
+
 def test_usage_errors_in_the_worker_come_back_as_themselves(tmp_path: Path) -> None:
     (tmp_path / "a.jsonl").write_text(_line(1))
     with (
