@@ -58,16 +58,9 @@ def _default_sigint() -> None:
 
 
 def _children(pid: int) -> list[int]:
-    found = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                stat = Path(f"/proc/{entry}/stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                found.append(int(entry))
-    return found
+    """The processes ``pid`` started (any of its threads), as the kernel lists them."""
+    tasks = Path(f"/proc/{pid}/task")
+    return [int(k) for task in tasks.iterdir() for k in (task / "children").read_text().split()]
 
 
 def _gone(pid: int) -> bool:
