@@ -13,11 +13,9 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from functools import partial
-from itertools import islice
 from typing import Protocol
 
-from harvester import links
+from harvester import paper_batch
 from harvester.config import parse_duration
 from harvester.errors import HarvesterError, Interrupted, UsageError
 from harvester.github.budget import Reporter
@@ -25,6 +23,7 @@ from harvester.github.client import GitHubSettings, make_engine
 from harvester.github.engine import Engine, EngineOptions
 from harvester.models import Paper, Status
 from harvester.outcomes import OutcomeSink
+from harvester.paper_batch import PaperBatch
 from harvester.store import JobLock, SaveCounts, Store
 from harvester.store.store import WRITE_ROW_GROUP
 from harvester.worker import ReaderProcess
@@ -99,20 +98,14 @@ def store_papers(
         if reporter is not None:
             reporter.papers(summary.papers)
 
-    def read_here(papers: Iterable[Paper]) -> Iterator[Callable[[], SaveCounts]]:
-        iterator = iter(papers)
-        while batch := list(islice(iterator, PAPER_BATCH)):
-            mentions = [m for paper in batch for m in links.mentions_for(paper)]
-            yield partial(store.save_papers, batch, mentions, run_id)
-
-    def write(jobs: Iterator[Callable[[], SaveCounts]]) -> None:
+    def write(batches: Iterator[PaperBatch]) -> None:
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="harvester-papers") as writer:
             pending: Future[SaveCounts] | None = None
             try:
-                for job in jobs:
+                for batch in batches:
                     if pending is not None:
                         count(pending.result())
-                    pending = writer.submit(job)
+                    pending = writer.submit(store.save_batch, batch, run_id)
                 if pending is not None:
                     count(pending.result())
                     pending = None
@@ -123,10 +116,10 @@ def store_papers(
 
     with _switch_interval(_SWITCH_INTERVAL):
         if isinstance(papers, ReaderProcess):
-            with papers.batches(PAPER_BATCH) as batches:
-                write(partial(store.save_batch, batch, run_id) for batch in batches)
+            with papers.batches(PAPER_BATCH) as received:
+                write(received)
         else:
-            write(read_here(papers))
+            write(paper_batch.batches(papers, PAPER_BATCH))
 
 
 # The GIL switch interval while a harvest stores papers (Python's default: 5 ms): how long the

@@ -3,15 +3,17 @@
 ``PaperBatch.of(papers, mentions)`` does the Python side of a batch's write: a paper repeated in
 the batch counts once (the last one read wins; it keeps the position of the first), a mention
 repeated (same paper, name, field, kind) once (the first), and the papers become the staging
-table's columns and rows (``paper_columns``). ``Store.save_papers`` runs it on its writer thread;
-a harvest that reads its files in a worker process (``harvester.worker``) runs it there, and
-sends the result, plain tuples of strings, dates and numbers that pickle cheaply, to the writer.
+table's columns. ``batches`` cuts a harvest's papers into such batches, with their mentions: on
+the harvest's reading thread, or in a worker process (``harvester.worker``) that sends them,
+plain lists and tuples of strings, dates and numbers that pickle cheaply, to the writer.
+``Store.save_papers`` prepares the batches other writers give it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from functools import partial
+from itertools import islice
 from operator import attrgetter, is_not
 from typing import Any, NamedTuple
 
@@ -108,8 +110,16 @@ def _by_column(papers: list[Paper]) -> tuple[tuple[str, ...], tuple[list[Any], .
     return tuple(names), tuple(values)
 
 
-def paper_columns(papers: Iterable[Paper]) -> tuple[tuple[str, ...], Iterator[tuple[Any, ...]]]:
-    """The staging table's columns for ``papers`` and its rows (``PaperBatch``'s, for papers
-    already distinct)."""
-    columns, values = _by_column(list(papers))
-    return columns, zip(*values, strict=True)
+def batches(papers: Iterable[Paper], size: int) -> Iterator[PaperBatch]:
+    """``papers`` as prepared batches of ``size``, in order, each with the mentions its papers
+    hold (``links.mentions_for``): what a harvest writes, read on its own thread or in a worker
+    process. A batch's papers are freed before the next batch is read."""
+    # (imported here: the store imports this module, and `report` does not need the link rules)
+    from harvester import links  # noqa: PLC0415
+
+    iterator = iter(papers)
+    while batch := list(islice(iterator, size)):
+        prepared = PaperBatch.of(batch, [m for paper in batch for m in links.mentions_for(paper)])
+        del batch
+        yield prepared
+        del prepared

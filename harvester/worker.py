@@ -44,10 +44,10 @@ import sys
 import tempfile
 import traceback
 from collections.abc import Iterator, Sequence
-from itertools import islice
 from pathlib import Path
 from typing import IO, Any
 
+from harvester import paper_batch
 from harvester.errors import EXIT_INTERNAL, HarvesterError
 from harvester.paper_batch import PaperBatch
 
@@ -197,14 +197,9 @@ def _read(out: IO[bytes], specs: list[str], fmt: str | None, size: int) -> None:
     papers of the next are read only once the last one is in the pipe, and freed."""
     # (imported here: the readers import pypdfium2 and more, which a live harvest, importing
     # this module through harvester.harvest, does not need)
-    from harvester import links  # noqa: PLC0415
     from harvester.sources.files import read_inputs  # noqa: PLC0415
 
-    papers = read_inputs(specs, fmt)
-    while batch := list(islice(papers, size)):
-        mentions = [m for paper in batch for m in links.mentions_for(paper)]
-        prepared = PaperBatch.of(batch, mentions)
-        del batch, mentions
+    for prepared in paper_batch.batches(read_inputs(specs, fmt), size):
         _send(out, ("batch", prepared))
         del prepared
 

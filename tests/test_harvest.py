@@ -67,7 +67,7 @@ def test_a_failed_write_stops_the_harvest(tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.setattr(harvest, "PAPER_BATCH", 2)
     store = Store(tmp_path / "h.duckdb")
     calls: list[int] = []
-    save = store.save_papers
+    save = store.save_batch
 
     def failing_save(*args: object, **kwargs: object) -> object:
         calls.append(1)
@@ -75,7 +75,7 @@ def test_a_failed_write_stops_the_harvest(tmp_path: Path, monkeypatch: pytest.Mo
             raise StoreError("disk full")
         return save(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(store, "save_papers", failing_save)
+    monkeypatch.setattr(store, "save_batch", failing_save)
     papers = (Paper(f"2501.0000{i}", "t", title=f"P{i}") for i in range(1, 10))
     with pytest.raises(StoreError, match="disk full"):
         harvest.harvest(store, papers, args="t", github=None)
@@ -91,13 +91,13 @@ def test_the_gil_switch_interval_is_short_while_papers_are_stored_and_restored_a
     monkeypatch.setattr(harvest, "PAPER_BATCH", 2)
     store = Store(tmp_path / "h.duckdb")
     seen: list[float] = []
-    save = store.save_papers
+    save = store.save_batch
 
     def recording(*args: object, **kwargs: object) -> object:
         seen.append(sys.getswitchinterval())
         return save(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(store, "save_papers", recording)
+    monkeypatch.setattr(store, "save_batch", recording)
     before = sys.getswitchinterval()
 
     def papers() -> Iterator[Paper]:

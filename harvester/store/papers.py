@@ -13,7 +13,7 @@ from typing import Any
 import duckdb
 
 from harvester.models import Mention, Paper
-from harvester.paper_batch import LIST_SEPARATORS, PAPER_COLUMNS, PaperBatch, paper_columns
+from harvester.paper_batch import LIST_SEPARATORS, PAPER_COLUMNS, PaperBatch
 from harvester.store import bulk, runs, statements
 
 __all__ = [
@@ -22,7 +22,6 @@ __all__ = [
     "PaperBatch",
     "SaveCounts",
     "insert_mentions",
-    "paper_columns",
     "save_batch",
     "save_papers",
 ]

@@ -7,8 +7,9 @@ import datetime as dt
 from pathlib import Path
 
 from harvester.models import Mention, Paper
+from harvester.paper_batch import PaperBatch
 from harvester.store import Store
-from harvester.store.papers import PAPER_COLUMNS, paper_columns
+from harvester.store.papers import PAPER_COLUMNS
 
 ROW = "SELECT paper_id, source, title, doi, categories, hf_github_stars, first_run_id FROM papers"
 
@@ -56,11 +57,13 @@ def test_staged_columns_are_those_the_batch_fills() -> None:
         Paper("1", "s", title="T", authors=("A B", "C"), published_at=dt.date(2025, 1, 2)),
         Paper("2", "s", upvotes=0, authors=()),  # 0 is a value; () is null
     ]
-    columns, rows = paper_columns(papers)
+    batch = PaperBatch.of(papers, [])
+    columns, rows = batch.columns, batch.rows()
     assert columns == ("paper_id", "source", "title", "published_at", "upvotes", "authors")
     assert list(rows) == [
         ("1", "s", "T", dt.date(2025, 1, 2), None, "A B\x1fC"),
         ("2", "s", None, None, 0, None),
     ]
-    empty_columns, empty_rows = paper_columns([])
+    empty = PaperBatch.of([], [])
+    empty_columns, empty_rows = empty.columns, empty.rows()
     assert set(empty_columns) <= set(PAPER_COLUMNS) and list(empty_rows) == []
