@@ -35,8 +35,7 @@ def run(
     """``SET VARIABLE`` each (name, value) bound as a parameter, then the statements in order;
     the last statement's result is returned."""
     with _errors_translated(con):
-        for name, value in variables:
-            con.execute(f"SET VARIABLE {_identifier(name)} = ?", [value])
+        _bind(con, variables)
         result = None
         for statement in sql:
             result = con.execute(statement)
@@ -55,8 +54,7 @@ def run_csv(
     line by the database when ``render.csv_lines_sql`` can say how (the rows never become Python
     objects), else rendered in Python. Returns the columns and the text."""
     with _errors_translated(con):
-        for name, value in variables:
-            con.execute(f"SET VARIABLE {_identifier(name)} = ?", [value])
+        _bind(con, variables)
         statements = [s.query for text in sql for s in duckdb.extract_statements(text)]
         if not statements:
             return [], render.render([], [], "csv")
@@ -81,6 +79,12 @@ def run_csv(
                 if render.CSV_REFUSED not in str(exc):
                     raise
         return columns, render.render(columns, con.execute(last).fetchall(), "csv")
+
+
+def _bind(con: duckdb.DuckDBPyConnection, variables: Sequence[tuple[str, Any]]) -> None:
+    """``SET VARIABLE`` each (name, value), the value a bound parameter."""
+    for name, value in variables:
+        con.execute(f"SET VARIABLE {_identifier(name)} = ?", [value])
 
 
 @contextmanager
